@@ -15,8 +15,8 @@ import org.messageexport.domain.ProgressCounts;
  */
 public interface TrackingStore {
     /**
-     * In one transaction: tracks the ids not tracked yet (for a re-export job: also those tracked by
-     * other jobs, which are reset), cuts them into batches of {@code batchSize} in status created, and
+     * In one transaction: tracks the ids not tracked yet, takes over the rows of failed jobs that did not
+     * complete (and, for a re-export job, every other job's rows), resetting them to pending; cuts them into batches of {@code batchSize} in status created, and
      * saves {@code next} with the job's counters. Fails with {@link JobOwnershipLostException} (nothing
      * written) when {@code executionId} no longer owns the job.
      *

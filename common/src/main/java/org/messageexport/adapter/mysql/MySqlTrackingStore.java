@@ -45,9 +45,10 @@ public final class MySqlTrackingStore implements TrackingStore {
                 if (!lockOwnedJob(c, job.jobId(), executionId)) {
                     throw new JobOwnershipLostException(job.jobId(), executionId);
                 }
-                List<String> fresh = untracked(c, job, new LinkedHashSet<>(ids));
+                Split split = untracked(c, job, new LinkedHashSet<>(ids));
+                List<String> fresh = split.all();
                 List<MessageBatch> batches = createBatches(c, job.jobId(), fresh, batchSize);
-                insertRows(c, job, batches);
+                insertRows(c, job, batches, split.takeOver());
                 try (PreparedStatement ps = c.prepareStatement("UPDATE job_runs SET pit_id = ?, search_after = ?,"
                         + " extracted_count = extracted_count + ?, batch_count = batch_count + ?, heartbeat_at = ? WHERE job_id = ?")) {
                     ps.setString(1, next.pointInTime());
@@ -82,32 +83,50 @@ public final class MySqlTrackingStore implements TrackingStore {
         }
     }
 
-    /** The ids to (re)track: never tracked, or, for a re-export job, tracked by another job. */
-    private static List<String> untracked(Connection c, JobRun job, Set<String> ids) throws SQLException {
-        Map<String, Long> owners = new HashMap<>();
+    /**
+     * The ids to track, split into never-tracked ones and rows to take over: those of a failed job that did
+     * not complete (a rerun of the window exports only the remainder) and, for a re-export job, any other
+     * job's rows. The rows are locked until the page commits.
+     */
+    private static Split untracked(Connection c, JobRun job, Set<String> ids) throws SQLException {
+        Map<String, Boolean> takeable = new HashMap<>();
         List<String> all = List.copyOf(ids);
         for (int from = 0; from < all.size(); from += IN_CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT message_id, job_id FROM message_tracking WHERE message_id IN ("
-                    + SqlErrors.placeholders(chunk.size()) + ")")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.message_id, t.job_id, t.status, j.status"
+                    + " FROM message_tracking t LEFT JOIN job_runs j ON j.job_id = t.job_id WHERE t.message_id IN ("
+                    + SqlErrors.placeholders(chunk.size()) + ") FOR UPDATE")) {
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 1, chunk.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        owners.put(rs.getString(1), rs.getLong(2));
+                        long owner = rs.getLong(2);
+                        boolean ownerFailed = "failed".equals(rs.getString(4)) && !"completed".equals(rs.getString(3));
+                        takeable.put(rs.getString(1), owner != job.jobId() && (job.reexport() || ownerFailed));
                     }
                 }
             }
         }
-        List<String> out = new ArrayList<>();
+        List<String> fresh = new ArrayList<>();
+        List<String> takeOver = new ArrayList<>();
         for (String id : all) {
-            Long owner = owners.get(id);
-            if (owner == null || (job.reexport() && owner != job.jobId())) {
-                out.add(id);
+            Boolean take = takeable.get(id);
+            if (take == null) {
+                fresh.add(id);
+            } else if (take) {
+                takeOver.add(id);
             }
         }
-        return out;
+        return new Split(fresh, Set.copyOf(takeOver));
+    }
+
+    private record Split(List<String> fresh, Set<String> takeOver) {
+        List<String> all() {
+            List<String> out = new ArrayList<>(fresh);
+            out.addAll(takeOver);
+            return out;
+        }
     }
 
     private static List<MessageBatch> createBatches(Connection c, long jobId, List<String> ids, int batchSize) throws SQLException {
@@ -139,30 +158,42 @@ public final class MySqlTrackingStore implements TrackingStore {
         return batches;
     }
 
-    private static void insertRows(Connection c, JobRun job, List<MessageBatch> batches) throws SQLException {
+    private static void insertRows(Connection c, JobRun job, List<MessageBatch> batches, Set<String> takeOver) throws SQLException {
         if (batches.isEmpty()) {
             return;
         }
-        // INSERT IGNORE: a message tracked meanwhile by someone else keeps its row (message_id is unique, ever);
-        // a re-export job takes rows over from earlier jobs instead.
-        String sql = job.reexport()
-                ? "INSERT INTO message_tracking (message_id, batch_id, status, start_date, job_id) VALUES (?, ?, 'pending', ?, ?)"
-                        + " ON DUPLICATE KEY UPDATE batch_id = VALUES(batch_id), job_id = VALUES(job_id), status = 'pending',"
-                        + " start_date = VALUES(start_date), s3_path = NULL, attempts = 0, last_error = NULL, completed_at = NULL,"
-                        + " lease_until = NULL, lease_token = NULL"
-                : "INSERT IGNORE INTO message_tracking (message_id, batch_id, status, start_date, job_id) VALUES (?, ?, 'pending', ?, ?)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        // INSERT IGNORE: a message tracked meanwhile by someone else keeps its row (message_id is unique, ever).
+        try (PreparedStatement insert = c.prepareStatement("INSERT IGNORE INTO message_tracking"
+                        + " (message_id, batch_id, status, start_date, job_id) VALUES (?, ?, 'pending', ?, ?)");
+                PreparedStatement reset = c.prepareStatement("UPDATE message_tracking SET batch_id = ?, status = 'pending',"
+                        + " start_date = ?, job_id = ?, s3_path = NULL, attempts = 0, last_error = NULL, completed_at = NULL,"
+                        + " lease_until = NULL, lease_token = NULL WHERE message_id = ?")) {
             Date start = Date.valueOf(job.window().start());
+            int inserts = 0;
             for (MessageBatch b : batches) {
                 for (String id : b.messageIds()) {
-                    ps.setString(1, id);
-                    ps.setLong(2, b.batchId());
-                    ps.setDate(3, start);
-                    ps.setLong(4, job.jobId());
+                    PreparedStatement ps = takeOver.contains(id) ? reset : insert;
+                    if (ps == insert) {
+                        ps.setString(1, id);
+                        ps.setLong(2, b.batchId());
+                        ps.setDate(3, start);
+                        ps.setLong(4, job.jobId());
+                        inserts++;
+                    } else {
+                        ps.setLong(1, b.batchId());
+                        ps.setDate(2, start);
+                        ps.setLong(3, job.jobId());
+                        ps.setString(4, id);
+                    }
                     ps.addBatch();
                 }
             }
-            ps.executeBatch();
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+            if (!takeOver.isEmpty()) {
+                reset.executeBatch();
+            }
         }
     }
 
