@@ -124,7 +124,7 @@ public final class LocalStateMachineRunner {
             Path definitionFile = Files.writeString(workDirectory.resolve("definition.asl.json"), definition);
             Path inputFile = workDirectory.resolve("input.json");
             json.writeValue(inputFile.toFile(), input == null ? json.createObjectNode() : input);
-            return execute(command(definitionFile, inputFile, executionName));
+            return execute(command(definitionFile, inputFile, executionName), executionName);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the local execution: " + e.getMessage(), e);
         } finally {
@@ -153,7 +153,8 @@ public final class LocalStateMachineRunner {
         return command;
     }
 
-    private ExecutionResult execute(List<String> command) {
+    private ExecutionResult execute(List<String> command, String executionName) {
+        long started = System.nanoTime();
         Process process;
         try {
             process = new ProcessBuilder(command).directory(nodeDirectory.toFile()).start();
@@ -171,15 +172,30 @@ public final class LocalStateMachineRunner {
                     () -> readAll(process.getInputStream()), runnable -> daemon(runnable, "sfn-result"));
             boolean ended = waitFor(process, processTimeout);
             if (!ended) {
-                // SIGTERM makes the driver abort the execution and still print its result line (ABORTED)
-                process.destroy();
+                // SIGTERM makes the driver abort the execution and still print its result line (ABORTED).
+                // Through the handle: Process.destroy() would also close the pipes before that line is read.
+                process.toHandle().destroy();
                 if (!waitFor(process, TERMINATION_GRACE)) {
                     process.destroyForcibly();
                     waitFor(process, TERMINATION_GRACE);
                 }
             }
-            String output = stdout.get(TERMINATION_GRACE.toSeconds(), TimeUnit.SECONDS);
+            String output;
+            try {
+                output = stdout.get(TERMINATION_GRACE.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (ended) {
+                    throw e;
+                }
+                output = ""; // killed: destroyForcibly() closed the pipe
+            }
             events.get(TERMINATION_GRACE.toSeconds(), TimeUnit.SECONDS);
+            if (!ended && lastJsonLine(output) == null) {
+                // stopped before the driver could report (e.g. still starting up): the execution was aborted all the same
+                return new ExecutionResult(ExecutionStatus.ABORTED, null, null,
+                        "Stopped by the process timeout of " + processTimeout, executionArn(executionName),
+                        executionName, Duration.ofNanos(System.nanoTime() - started).toMillis());
+            }
             return result(output, process.exitValue(), diagnostics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -210,6 +226,11 @@ public final class LocalStateMachineRunner {
         JsonNode output = executionStatus == ExecutionStatus.SUCCEEDED ? line.get("output") : null;
         return new ExecutionResult(executionStatus, output, error, cause, textOrNull(line, "executionArn"),
                 textOrNull(line, "name"), line.path("durationMs").asLong());
+    }
+
+    private String executionArn(String executionName) {
+        return "arn:aws:states:" + StateMachineDefinition.LOCAL_REGION + ":" + StateMachineDefinition.LOCAL_ACCOUNT
+                + ":execution:" + stateMachineName + ":" + executionName;
     }
 
     private void readEvents(InputStream stderr, Deque<String> diagnostics) {
