@@ -108,6 +108,12 @@ public final class MySqlJobStore implements JobStore {
 
     @Override
     public JobRun create(ExportWindow window, boolean reexport, String executionId, Instant now) {
+        long id = insert(window, reexport, executionId, now);
+        return find(id).orElseThrow();
+    }
+
+    // The planner already holds a connection for its lock: never take two at once here.
+    private long insert(ExportWindow window, boolean reexport, String executionId, Instant now) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO job_runs (start_date, end_date, status, reexport, execution_id,"
                         + " heartbeat_at, created_at) VALUES (?, ?, 'running', ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -120,8 +126,7 @@ public final class MySqlJobStore implements JobStore {
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
-                long id = keys.getLong(1);
-                return find(id).orElseThrow();
+                return keys.getLong(1);
             }
         } catch (SQLException e) {
             throw SqlErrors.translate("create job", e);

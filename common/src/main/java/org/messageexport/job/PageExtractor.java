@@ -1,0 +1,140 @@
+package org.messageexport.job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.messageexport.config.JobSettings;
+import org.messageexport.domain.Deadline;
+import org.messageexport.domain.ExtractionCursor;
+import org.messageexport.domain.IdPage;
+import org.messageexport.domain.JobRun;
+import org.messageexport.domain.JobStatus;
+import org.messageexport.domain.MessageBatch;
+import org.messageexport.observability.Metrics;
+import org.messageexport.port.BatchQueue;
+import org.messageexport.port.JobOwnershipLostException;
+import org.messageexport.port.JobStore;
+import org.messageexport.port.MessageIndex;
+import org.messageexport.port.TrackingStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the ids of a job's window page by page until the window is exhausted or the time budget is
+ * nearly spent. Each page is tracked and cut into batches in one transaction together with the cursor
+ * (the checkpoint a restart reads), then the batches are sent. Batches left unsent by a crash between
+ * the commit and the send (the outbox) are sent first on the next call.
+ */
+public final class PageExtractor {
+    private static final Logger log = LoggerFactory.getLogger(PageExtractor.class);
+    /** Kept free at the end of the budget for the last send and the answer. */
+    private static final Duration MARGIN = Duration.ofSeconds(2);
+
+    private final JobStore jobs;
+    private final TrackingStore tracking;
+    private final MessageIndex index;
+    private final BatchQueue queue;
+    private final JobSettings settings;
+    private final Clock clock;
+
+    public PageExtractor(JobStore jobs, TrackingStore tracking, MessageIndex index, BatchQueue queue, JobSettings settings, Clock clock) {
+        this.jobs = jobs;
+        this.tracking = tracking;
+        this.index = index;
+        this.queue = queue;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public ExtractResult extract(long jobId, String executionId, Deadline deadline, Metrics metrics) {
+        JobRun job = ownedRunningJob(jobId, executionId);
+        long t0 = System.nanoTime();
+        Sender sender = new Sender(jobId);
+        sender.sendUnsent();
+        int pages = 0;
+        long extracted = 0;
+        long slowestPageNanos = 0;
+        boolean windowExhausted = job.extractionDone();
+        ExtractionCursor cursor = job.cursor();
+        // At least one page per call, so that even a tiny budget makes progress.
+        while (!windowExhausted) {
+            long p0 = System.nanoTime();
+            IdPage page = index.nextPage(job.window(), cursor, settings.pageSize());
+            if (page.isEmpty()) {
+                index.release(page.next());
+                if (!jobs.markExtractionDone(jobId, executionId, clock.instant())) {
+                    throw new JobOwnershipLostException(jobId, executionId);
+                }
+                windowExhausted = true;
+                break;
+            }
+            List<MessageBatch> batches = tracking.recordPage(job, executionId, page.ids(), settings.batchSize(), page.next(), clock.instant());
+            sender.send(batches);
+            cursor = page.next();
+            pages++;
+            extracted += page.ids().size();
+            long pageNanos = System.nanoTime() - p0;
+            slowestPageNanos = Math.max(slowestPageNanos, pageNanos);
+            log.debug("job {}: page {} of {} ids, {} new batches", jobId, pages, page.ids().size(), batches.size());
+            // stop while a page as slow as the slowest one so far still fits, twice over
+            if (deadline.hasLessThan(Duration.ofNanos(2 * slowestPageNanos).plus(MARGIN))) {
+                break;
+            }
+        }
+        // the queue may refuse some entries of a SendMessageBatch: they stay in the outbox, try them once more
+        boolean allSent = sender.refused == 0 || sender.sendUnsent() && sender.refused == 0;
+        JobRun after = jobs.find(jobId).orElseThrow();
+        boolean done = windowExhausted && allSent;
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        log.info("job {}: extract call read {} pages ({} ids), sent {} batches in {} ms; done={}", jobId, pages, extracted, sender.sent, millis, done);
+        metrics.property("jobId", jobId)
+                .put("IdsExtracted", extracted, Metrics.Unit.Count)
+                .put("BatchesEnqueued", sender.sent, Metrics.Unit.Count)
+                .put("PageLatency", pages == 0 ? 0 : millis / (double) pages, Metrics.Unit.Milliseconds)
+                .emit();
+        return new ExtractResult(jobId, done, after.extracted(), after.batches(), pages);
+    }
+
+    private JobRun ownedRunningJob(long jobId, String executionId) {
+        JobRun job = jobs.find(jobId).orElseThrow(() -> new InvalidRequestException("job " + jobId + " does not exist"));
+        if (job.status() != JobStatus.RUNNING || !jobs.heartbeat(jobId, executionId, clock.instant())) {
+            throw new JobOwnershipLostException(jobId, executionId);
+        }
+        return job;
+    }
+
+    /** Sends batches and counts, for one call, what the queue took and what it refused. */
+    private final class Sender {
+        private final long jobId;
+        private int sent;
+        private int refused;
+
+        Sender(long jobId) {
+            this.jobId = jobId;
+        }
+
+        /** Sends the batches left in status created (the outbox); true when there were any. */
+        boolean sendUnsent() {
+            refused = 0;
+            List<MessageBatch> unsent = tracking.unsentBatches(jobId);
+            if (!unsent.isEmpty()) {
+                log.info("job {}: sending {} batches left unsent earlier", jobId, unsent.size());
+                send(unsent);
+            }
+            return !unsent.isEmpty();
+        }
+
+        void send(List<MessageBatch> batches) {
+            if (batches.isEmpty()) {
+                return;
+            }
+            int[] accepted = {0};
+            queue.send(batches, ids -> {
+                tracking.markEnqueued(ids, clock.instant());
+                accepted[0] += ids.size();
+            });
+            sent += accepted[0];
+            refused += batches.size() - accepted[0];
+        }
+    }
+}
