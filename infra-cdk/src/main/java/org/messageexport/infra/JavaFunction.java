@@ -93,9 +93,11 @@ public final class JavaFunction extends Construct {
      * Suppresses the wildcard findings that CDK grants produce on the role's default policy. Call it
      * once all grants are made: a suppression only reaches the constructs that exist when it is added.
      */
-    void suppressGrantWildcards() {
+    void suppressGrantWildcards(String keyPrefix) {
+        String prefix = keyPrefix.replaceAll("[.*()/]", "\\\\$0");
         List<String> wildcardPatterns = new ArrayList<>(List.of(
-                "^Resource::<[A-Za-z0-9]+\\.Arn>/.+/\\*$",
+                // objects under the export prefix of the archive bucket (created: <Id.Arn>; existing: by name)
+                "^Resource::(<[A-Za-z0-9]+\\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)/" + prefix + "/\\*$",
                 "^Action::s3:(Abort|GetObject|GetBucket|List|DeleteObject)\\*$",
                 "^Action::kms:(GenerateDataKey|ReEncrypt)\\*$"));
         if (tracing) {
@@ -103,7 +105,8 @@ public final class JavaFunction extends Construct {
         }
         NagSuppressions.addResourceSuppressions(function, List.of(
                 suppressMatching("AwsSolutions-IAM5",
-                        "Wildcards come from CDK grants only: S3 object actions on keys under the export prefix,"
+                        "Wildcards come from CDK grants only: S3 object actions on keys under the export prefix (and the bucket-level"
+                                + " List/GetBucket* that grantRead adds for the manifest),"
                                 + " KMS GenerateDataKey*/ReEncrypt* on the one archive key, and (with tracing) X-Ray trace"
                                 + " writes, which have no resource-level permissions.",
                         wildcardPatterns.toArray(String[]::new))),

@@ -73,7 +73,7 @@ public final class MessageExportStack extends Stack {
         CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
         for (IConstruct child : getNode().findAll()) {
             if (child instanceof JavaFunction function) {
-                function.suppressGrantWildcards();
+                function.suppressGrantWildcards(settings.archive().keyPrefix());
             }
         }
         // Imported subnets carry no route table id, which nothing here reads.
