@@ -1,0 +1,48 @@
+package org.messageexport.infra;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.messageexport.config.EnvNames;
+
+/**
+ * Assembles a function's environment from groups of variables. Every name comes from
+ * {@link EnvNames}, the list the handlers read, and no value is ever null.
+ */
+final class FunctionEnvironment {
+    private final Map<String, String> variables = new LinkedHashMap<>();
+
+    FunctionEnvironment elasticsearch(ExportSettings.Connections connections) {
+        variables.put(EnvNames.ES_URL, connections.esUrl());
+        variables.put(EnvNames.ES_SECRET_ARN, connections.esSecretArn());
+        return this;
+    }
+
+    FunctionEnvironment database(ExportSettings.Connections connections) {
+        variables.put(EnvNames.DB_URL, connections.dbUrl());
+        variables.put(EnvNames.DB_SECRET_ARN, connections.dbSecretArn());
+        return this;
+    }
+
+    FunctionEnvironment archive(ArchiveBucket archive) {
+        variables.put(EnvNames.BUCKET, archive.bucket().getBucketName());
+        variables.put(EnvNames.KEY_PREFIX, archive.keyPrefix());
+        variables.put(EnvNames.S3_SSE, archive.serverSideEncryption());
+        archive.key().ifPresent(key -> variables.put(EnvNames.S3_KMS_KEY_ID, key.getKeyArn()));
+        return this;
+    }
+
+    FunctionEnvironment queue(WorkQueue queue) {
+        variables.put(EnvNames.QUEUE_URL, queue.queue().getQueueUrl());
+        return this;
+    }
+
+    /** Settings from the context; a setting already present keeps its value (connections win). */
+    FunctionEnvironment settings(Map<String, String> settings) {
+        settings.forEach(variables::putIfAbsent);
+        return this;
+    }
+
+    Map<String, String> build() {
+        return Map.copyOf(variables);
+    }
+}

@@ -1,0 +1,346 @@
+package org.messageexport.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.messageexport.infra.TemplateJson.asList;
+import static org.messageexport.infra.TemplateJson.list;
+import static org.messageexport.infra.TemplateJson.map;
+import static org.messageexport.infra.TemplateJson.properties;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.messageexport.config.EnvNames;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The stack synthesized from cdk.json's context, as {@code cdk synth} produces it. */
+class MessageExportStackTest {
+    private static final String DB_SECRET = (String) TestApps.REQUIRED.get("dbSecretArn");
+    private static final String ES_SECRET = (String) TestApps.REQUIRED.get("esSecretArn");
+    private static final String WORKER = "org.messageexport.worker.ExportBatchHandler::handleRequest";
+    private static final String MIGRATE = "org.messageexport.extractor.MigrateDatabaseHandler::handleRequest";
+
+    private final Template template = TestApps.defaults().template();
+    private final TemplateJson json = new TemplateJson(TestApps.defaults().json());
+
+    private String onlyResource(String type) {
+        Map<String, Map<String, Object>> found = json.ofType(type);
+        assertThat(found).hasSize(1);
+        return found.keySet().iterator().next();
+    }
+
+    private String queueId() {
+        return json.ofType("AWS::SQS::Queue").entrySet().stream()
+                .filter(e -> properties(e.getValue()).containsKey("RedrivePolicy"))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    private String deadLetterQueueId() {
+        return json.ofType("AWS::SQS::Queue").keySet().stream().filter(id -> !id.equals(queueId())).findFirst().orElseThrow();
+    }
+
+    @Test
+    void workQueue_redrivesToTheDeadLetterQueue_andHidesBatchesForSixWorkerTimeouts() {
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "RedrivePolicy", Map.of(
+                        "deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(deadLetterQueueId(), "Arn")),
+                        "maxReceiveCount", 5),
+                // 6 x workerTimeoutSeconds (300) + workerBatchingWindowSeconds (5)
+                "VisibilityTimeout", 1805,
+                "SqsManagedSseEnabled", true));
+        template.hasResource("AWS::SQS::Queue", Map.of(
+                "Properties", Map.of("MessageRetentionPeriod", 14 * 24 * 3600, "SqsManagedSseEnabled", true)));
+    }
+
+    @Test
+    void queues_refusePlainHttp() {
+        Map<String, Map<String, Object>> policies = json.ofType("AWS::SQS::QueuePolicy");
+        assertThat(policies).hasSize(2);
+        for (Map<String, Object> policy : policies.values()) {
+            List<Object> statements = list(map(properties(policy).get("PolicyDocument")).get("Statement"));
+            assertThat(statements).anySatisfy(statement -> assertThat(map(statement))
+                    .containsEntry("Effect", "Deny")
+                    .containsEntry("Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))));
+        }
+    }
+
+    @Test
+    void workerEventSource_reportsItemFailures_capsConcurrency_andInvokesTheAlias() {
+        String worker = json.functionWithHandler(WORKER);
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "EventSourceArn", Map.of("Fn::GetAtt", List.of(queueId(), "Arn")),
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "ScalingConfig", Map.of("MaximumConcurrency", 4),
+                "BatchSize", 2,
+                "MaximumBatchingWindowInSeconds", 5,
+                "FunctionName", Map.of("Fn::Join", List.of("", List.of(
+                        Map.of("Fn::Select", List.of(6, Map.of("Fn::Split", List.of(":", Map.of("Ref", json.aliasOf(worker)))))),
+                        ":" + JavaFunction.ALIAS_NAME)))));
+    }
+
+    @Test
+    void everyFunction_isJava21OnArm64_inTheConfiguredSubnets() {
+        String securityGroup = onlyResource("AWS::EC2::SecurityGroup");
+        Set<String> handlers = new HashSet<>();
+        json.ofType("AWS::Lambda::Function").forEach((id, function) -> {
+            Map<String, Object> props = properties(function);
+            if (id.startsWith("AWSCDKTrigger")) {
+                return; // CDK's own trigger provider
+            }
+            handlers.add((String) props.get("Handler"));
+            assertThat(props).containsEntry("Runtime", "java21").containsEntry("Architectures", List.of("arm64"));
+            assertThat(props.get("VpcConfig")).isEqualTo(Map.of(
+                    "SubnetIds", List.of("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"),
+                    "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(securityGroup, "GroupId")))));
+        });
+        assertThat(handlers).containsExactlyInAnyOrder(
+                "org.messageexport.extractor.PlanJobHandler::handleRequest",
+                "org.messageexport.extractor.ExtractPageHandler::handleRequest",
+                "org.messageexport.extractor.CheckProgressHandler::handleRequest",
+                "org.messageexport.extractor.FinalizeJobHandler::handleRequest",
+                "org.messageexport.extractor.MarkJobFailedHandler::handleRequest",
+                MIGRATE, WORKER);
+        template.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
+                "VpcId", "vpc-0123456789abcdef0",
+                "SecurityGroupEgress", List.of(Map.of("CidrIp", "0.0.0.0/0", "IpProtocol", "-1", "Description", Match.anyValue()))));
+    }
+
+    @Test
+    void jobFunctions_useSnapStart_throughAnAliasOnAPublishedVersion() {
+        for (ExtractorTask task : ExtractorTask.values()) {
+            assertSnapStartAlias(json.functionWithHandler(task.handler()));
+        }
+        assertSnapStartAlias(json.functionWithHandler(WORKER));
+        assertThat(properties(map(json.resources().get(json.functionWithHandler(MIGRATE))))).doesNotContainKey("SnapStart");
+    }
+
+    private void assertSnapStartAlias(String functionId) {
+        assertThat(properties(map(json.resources().get(functionId)))).containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+        Map<String, Object> alias = properties(map(json.resources().get(json.aliasOf(functionId))));
+        assertThat(alias).containsEntry("Name", "live");
+        String versionId = (String) list(map(alias.get("FunctionVersion")).get("Fn::GetAtt")).get(0);
+        Map<String, Object> version = map(json.resources().get(versionId));
+        assertThat(version.get("Type")).isEqualTo("AWS::Lambda::Version");
+        assertThat(properties(version).get("FunctionName")).isEqualTo(Map.of("Ref", functionId));
+    }
+
+    @Test
+    void timeoutsAndMemory_comeFromTheContext_andExtractPageGetsFifteenMinutes() {
+        assertThat(properties(map(json.resources().get(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())))))
+                .containsEntry("Timeout", 900).containsEntry("MemorySize", 1024);
+        assertThat(properties(map(json.resources().get(json.functionWithHandler(ExtractorTask.PLAN_JOB.handler())))))
+                .containsEntry("Timeout", 120).containsEntry("MemorySize", 1024);
+        assertThat(properties(map(json.resources().get(json.functionWithHandler(WORKER)))))
+                .containsEntry("Timeout", 300).containsEntry("MemorySize", 2048);
+    }
+
+    @Test
+    void environments_useOnlyDeclaredNames_andGiveEachFunctionWhatItNeeds() throws IllegalAccessException {
+        Set<String> declared = new HashSet<>();
+        for (Field field : EnvNames.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                declared.add((String) field.get(null));
+            }
+        }
+        json.ofType("AWS::Lambda::Function").forEach((id, function) -> {
+            if (!id.startsWith("AWSCDKTrigger")) {
+                assertThat(environment(id).keySet()).isSubsetOf(declared);
+            }
+        });
+
+        Map<String, Object> worker = environment(json.functionWithHandler(WORKER));
+        assertThat(worker).containsOnlyKeys(EnvNames.ES_URL, EnvNames.ES_SECRET_ARN, EnvNames.DB_URL, EnvNames.DB_SECRET_ARN,
+                EnvNames.BUCKET, EnvNames.KEY_PREFIX, EnvNames.S3_SSE);
+        assertThat(worker).containsEntry(EnvNames.BUCKET, Map.of("Ref", archiveBucketId()))
+                .containsEntry(EnvNames.KEY_PREFIX, "messages")
+                .containsEntry(EnvNames.S3_SSE, "AES256")
+                .containsEntry(EnvNames.ES_URL, "https://search.internal:9200")
+                .containsEntry(EnvNames.DB_SECRET_ARN, DB_SECRET);
+
+        assertThat(environment(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())))
+                .containsEntry(EnvNames.QUEUE_URL, Map.of("Ref", queueId()))
+                .containsKeys(EnvNames.ES_URL, EnvNames.ES_SECRET_ARN, EnvNames.DB_URL, EnvNames.DB_SECRET_ARN)
+                .doesNotContainKey(EnvNames.BUCKET);
+        assertThat(environment(json.functionWithHandler(ExtractorTask.FINALIZE_JOB.handler())))
+                .containsKeys(EnvNames.BUCKET, EnvNames.KEY_PREFIX, EnvNames.S3_SSE, EnvNames.DB_URL)
+                .doesNotContainKeys(EnvNames.QUEUE_URL, EnvNames.ES_SECRET_ARN);
+        assertThat(environment(json.functionWithHandler(MIGRATE))).containsOnlyKeys(EnvNames.DB_URL, EnvNames.DB_SECRET_ARN);
+    }
+
+    private Map<String, Object> environment(String functionId) {
+        Object env = properties(map(json.resources().get(functionId))).get("Environment");
+        return env == null ? Map.of() : map(map(env).get("Variables"));
+    }
+
+    private String archiveBucketId() {
+        return json.ofType("AWS::S3::Bucket").entrySet().stream()
+                .filter(e -> properties(e.getValue()).containsKey("VersioningConfiguration"))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    /** Every resource granted to the function's role, by action. */
+    private Map<String, Set<Object>> grants(String functionId) {
+        Map<String, Set<Object>> byAction = new java.util.TreeMap<>();
+        for (Map<String, Object> statement : json.statementsOf(json.roleOf(functionId))) {
+            assertThat(statement.get("Effect")).isEqualTo("Allow");
+            for (Object action : asList(statement.get("Action"))) {
+                byAction.computeIfAbsent((String) action, a -> new HashSet<>()).addAll(asList(statement.get("Resource")));
+            }
+        }
+        return byAction;
+    }
+
+    private Object prefixObjects() {
+        return Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::GetAtt", List.of(archiveBucketId(), "Arn")), "/messages/*")));
+    }
+
+    @Test
+    void worker_readsBothSecrets_putsUnderThePrefix_andConsumesTheQueue() {
+        Map<String, Set<Object>> grants = grants(json.functionWithHandler(WORKER));
+        assertThat(grants.get("secretsmanager:GetSecretValue")).containsExactlyInAnyOrder(DB_SECRET, ES_SECRET);
+        assertThat(grants.get("s3:PutObject")).containsExactly(prefixObjects());
+        assertThat(grants.get("sqs:ReceiveMessage")).containsExactly(Map.of("Fn::GetAtt", List.of(queueId(), "Arn")));
+        assertThat(grants.get("sqs:DeleteMessage")).containsExactly(Map.of("Fn::GetAtt", List.of(queueId(), "Arn")));
+        assertThat(grants).doesNotContainKeys("s3:DeleteObject*", "sqs:SendMessage");
+    }
+
+    @Test
+    void extractorFunctions_getOnlyTheirTasksGrants() {
+        Map<String, Set<Object>> extract = grants(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler()));
+        assertThat(extract.get("sqs:SendMessage")).containsExactly(Map.of("Fn::GetAtt", List.of(queueId(), "Arn")));
+        assertThat(extract.get("secretsmanager:GetSecretValue")).containsExactlyInAnyOrder(DB_SECRET, ES_SECRET);
+        assertThat(extract.keySet()).noneMatch(action -> action.startsWith("s3:"));
+
+        Map<String, Set<Object>> finalize = grants(json.functionWithHandler(ExtractorTask.FINALIZE_JOB.handler()));
+        assertThat(finalize.get("s3:PutObject")).containsExactly(prefixObjects());
+        assertThat(finalize.get("s3:GetObject*")).contains(prefixObjects());
+        assertThat(finalize.get("secretsmanager:GetSecretValue")).containsExactly(DB_SECRET);
+        assertThat(finalize.keySet()).noneMatch(action -> action.startsWith("sqs:"));
+
+        for (ExtractorTask task : List.of(ExtractorTask.CHECK_PROGRESS, ExtractorTask.MARK_JOB_FAILED)) {
+            assertThat(grants(json.functionWithHandler(task.handler())))
+                    .containsOnlyKeys("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
+                    .allSatisfy((action, resources) -> assertThat(resources).containsExactly(DB_SECRET));
+        }
+        assertThat(grants(json.functionWithHandler(MIGRATE)).get("secretsmanager:GetSecretValue")).containsExactly(DB_SECRET);
+    }
+
+    @Test
+    void noFunctionOrStateMachinePolicy_grantsOnEveryResource() {
+        json.ofType("AWS::IAM::Policy").forEach((id, policy) -> {
+            for (Object statement : list(map(properties(policy).get("PolicyDocument")).get("Statement"))) {
+                boolean logDelivery = asList(map(statement).get("Action")).stream().allMatch(a -> ((String) a).startsWith("logs:"));
+                if (!logDelivery) { // CloudWatch Logs delivery actions have no resource-level permissions
+                    assertThat(asList(map(statement).get("Resource"))).as(id).doesNotContain("*");
+                }
+            }
+        });
+    }
+
+    @Test
+    void stateMachine_mayInvokeExactlyTheTaskAliases_andLogsEverything() {
+        String stateMachine = onlyResource("AWS::StepFunctions::StateMachine");
+        String role = (String) list(map(properties(map(json.resources().get(stateMachine))).get("RoleArn")).get("Fn::GetAtt")).get(0);
+        Set<Object> invokable = json.statementsOf(role).stream()
+                .filter(s -> asList(s.get("Action")).contains("lambda:InvokeFunction"))
+                .flatMap(s -> asList(s.get("Resource")).stream())
+                .collect(Collectors.toSet());
+        Set<Object> aliases = Arrays.stream(ExtractorTask.values())
+                .map(task -> (Object) Map.of("Ref", json.aliasOf(json.functionWithHandler(task.handler()))))
+                .collect(Collectors.toSet());
+        assertThat(invokable).isEqualTo(aliases);
+
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "LoggingConfiguration", Map.of(
+                        "Level", "ALL",
+                        "IncludeExecutionData", true,
+                        "Destinations", List.of(Map.of("CloudWatchLogsLogGroup", Map.of("LogGroupArn",
+                                Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ExportJobLogs.*"), "Arn")))))),
+                "TracingConfiguration", Map.of("Enabled", false)));
+    }
+
+    @Test
+    void schedule_startsTheStateMachineWithAnEmptyInput() {
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "ScheduleExpression", "cron(0 2 * * ? *)",
+                "State", "ENABLED",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Ref", onlyResource("AWS::StepFunctions::StateMachine")),
+                        "Input", "{}")))));
+    }
+
+    @Test
+    void archiveBucket_isEncryptedPrivateVersionedTlsOnly_withLifecycle() {
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "LoggingConfiguration", Match.objectLike(Map.of("LogFilePrefix", "archive/")),
+                "LifecycleConfiguration", Map.of("Rules", List.of(Map.of(
+                        "Id", "archive-lifecycle",
+                        "Status", "Enabled",
+                        "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7),
+                        "Transitions", List.of(Map.of("StorageClass", "GLACIER_IR", "TransitionInDays", 90)),
+                        "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30))))));
+        template.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain",
+                "Properties", Match.objectLike(Map.of("VersioningConfiguration", Map.of("Status", "Enabled")))));
+        template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of(
+                "Bucket", Map.of("Ref", archiveBucketId()),
+                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+    }
+
+    @Test
+    void alarms_watchTheDeadLetterQueue_theOldestMessage_andFailedOrTimedOutExecutions() {
+        String topic = onlyResource("AWS::SNS::Topic");
+        String stateMachine = onlyResource("AWS::StepFunctions::StateMachine");
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/SQS",
+                "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Dimensions", List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(deadLetterQueueId(), "QueueName")))),
+                "ComparisonOperator", "GreaterThanThreshold",
+                "Threshold", 0,
+                "AlarmActions", List.of(Map.of("Ref", topic))));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/SQS",
+                "MetricName", "ApproximateAgeOfOldestMessage",
+                "Dimensions", List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(queueId(), "QueueName")))),
+                "ComparisonOperator", "GreaterThanThreshold",
+                "Threshold", 3600,
+                "AlarmActions", List.of(Map.of("Ref", topic))));
+        for (String metric : List.of("ExecutionsFailed", "ExecutionsTimedOut")) {
+            template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                    "Namespace", "AWS/States",
+                    "MetricName", metric,
+                    "Dimensions", List.of(Map.of("Name", "StateMachineArn", "Value", Map.of("Ref", stateMachine))),
+                    "ComparisonOperator", "GreaterThanThreshold",
+                    "Threshold", 0,
+                    "AlarmActions", List.of(Map.of("Ref", topic))));
+        }
+        template.hasResourceProperties("AWS::SNS::Topic", Map.of(
+                "KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(onlyResource("AWS::KMS::Key"), "Arn"))));
+    }
+
+    @Test
+    void schemaMigration_runsOnTheMigrateVersion_afterTheFunctions() {
+        String migrate = json.functionWithHandler(MIGRATE);
+        String trigger = onlyResource("Custom::Trigger");
+        Map<String, Object> resource = map(json.resources().get(trigger));
+        String version = (String) map(properties(resource).get("HandlerArn")).get("Ref");
+        assertThat(properties(map(json.resources().get(version))).get("FunctionName")).isEqualTo(Map.of("Ref", migrate));
+        assertThat(properties(resource)).containsEntry("InvocationType", "RequestResponse").containsEntry("ExecuteOnHandlerChange", true);
+        assertThat(list(resource.get("DependsOn"))).contains(
+                json.functionWithHandler(WORKER),
+                json.functionWithHandler(ExtractorTask.PLAN_JOB.handler()),
+                json.aliasOf(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())));
+    }
+}
