@@ -65,6 +65,8 @@ public final class EnvNames {
     public static final String JOB_DEADLINE = "JOB_DEADLINE";
     /** How long a worker's claim on a message stays valid (default {@code PT15M}). */
     public static final String LEASE_DURATION = "LEASE_DURATION";
+    /** The longest wait between two progress checks (default {@code PT2M}). */
+    public static final String PROGRESS_MAX_WAIT = "PROGRESS_MAX_WAIT";
     /** A running job whose heartbeat is older than this may be taken over (default {@code PT30M}). */
     public static final String JOB_HEARTBEAT_TIMEOUT = "JOB_HEARTBEAT_TIMEOUT";
 }

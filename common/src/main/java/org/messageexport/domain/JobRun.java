@@ -17,7 +17,11 @@ public record JobRun(
         ExtractionCursor cursor,
         boolean extractionDone,
         long extracted,
-        long batches) {
+        long batches,
+        JobOutcome outcome) {
+
+    /** What a finished job recorded: counts, the reason of a failure, its manifest (null while running). */
+    public record JobOutcome(long completed, long failed, String failureReason, String manifestKey) {}
 
     public boolean ownedBy(String execution) {
         return execution != null && execution.equals(executionId);

@@ -1,7 +1,10 @@
 package org.messageexport.extractor;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.messageexport.config.AwsEndpointConfig;
+import org.messageexport.config.ConfigException;
 import org.messageexport.config.DatabaseConfig;
 import org.messageexport.config.ElasticsearchConfig;
 import org.messageexport.config.Env;
@@ -10,31 +13,48 @@ import org.messageexport.config.JobSettings;
 import org.messageexport.config.SecretLookup;
 
 /**
- * Everything the Step Functions task functions read, once, at start. The same variables are set on
- * all of them by the CDK stack.
- *
- * @param bucket where the manifest goes; {@code keyPrefix} the prefix of every object of the export
+ * What the Step Functions task functions read, once, at start. Each function is given only what its
+ * task needs (MySQL for all; Elasticsearch and the queue for extraction; the bucket for finalizing):
+ * the parts a function lacks are empty, and asking for one fails with a line naming the variable.
  */
 public record ExtractorConfig(
-        ElasticsearchConfig elasticsearch,
         DatabaseConfig database,
         JobSettings job,
-        String queueUrl,
+        Duration progressMaxWait,
+        Optional<ElasticsearchConfig> elasticsearch,
+        Optional<String> queueUrl,
         AwsEndpointConfig sqs,
-        String bucket,
+        Optional<String> bucket,
         String keyPrefix,
         AwsEndpointConfig s3) {
 
     public static ExtractorConfig fromEnv(Map<String, String> variables, SecretLookup secrets) {
         Env env = new Env(variables);
         return new ExtractorConfig(
-                ElasticsearchConfig.from(env, secrets),
                 DatabaseConfig.from(env, secrets),
                 JobSettings.from(env),
-                env.required(EnvNames.QUEUE_URL),
+                env.duration(EnvNames.PROGRESS_MAX_WAIT, Duration.ofMinutes(2)),
+                env.optional(EnvNames.ES_URL).map(url -> ElasticsearchConfig.from(env, secrets)),
+                env.optional(EnvNames.QUEUE_URL),
                 AwsEndpointConfig.from(env, EnvNames.SQS_ENDPOINT),
-                env.required(EnvNames.BUCKET),
+                env.optional(EnvNames.BUCKET),
                 env.string(EnvNames.KEY_PREFIX, "exports"),
                 AwsEndpointConfig.from(env, EnvNames.S3_ENDPOINT));
+    }
+
+    ElasticsearchConfig requireElasticsearch() {
+        return elasticsearch.orElseThrow(() -> missing(EnvNames.ES_URL));
+    }
+
+    String requireQueueUrl() {
+        return queueUrl.orElseThrow(() -> missing(EnvNames.QUEUE_URL));
+    }
+
+    String requireBucket() {
+        return bucket.orElseThrow(() -> missing(EnvNames.BUCKET));
+    }
+
+    private static ConfigException missing(String name) {
+        return new ConfigException(name + " is required by this function but not set");
     }
 }

@@ -29,7 +29,8 @@ public final class MySqlJobStore implements JobStore {
     private static final String PLANNING_LOCK = "message_export.plan";
     private static final int PLANNING_LOCK_WAIT_SECONDS = 30;
     private static final String COLUMNS = "job_id, start_date, end_date, status, reexport, execution_id, heartbeat_at, created_at,"
-            + " pit_id, search_after, extraction_done, extracted_count, batch_count";
+            + " pit_id, search_after, extraction_done, extracted_count, batch_count, completed_count, failed_count, failure_reason,"
+            + " manifest_key";
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
@@ -231,7 +232,9 @@ public final class MySqlJobStore implements JobStore {
                 new ExtractionCursor(rs.getString("pit_id"), readSortValues(rs.getString("search_after"))),
                 rs.getBoolean("extraction_done"),
                 rs.getLong("extracted_count"),
-                rs.getLong("batch_count"));
+                rs.getLong("batch_count"),
+                "running".equals(rs.getString("status")) ? null : new JobRun.JobOutcome(rs.getLong("completed_count"),
+                        rs.getLong("failed_count"), rs.getString("failure_reason"), rs.getString("manifest_key")));
     }
 
     static List<Object> readSortValues(String json) {
