@@ -35,7 +35,7 @@ public final class EnvNames {
     public static final String KEY_PREFIX = "KEY_PREFIX";
     /** Only for S3-compatible stores (local runs); unset in AWS. */
     public static final String S3_ENDPOINT = "S3_ENDPOINT";
-    /** {@code AES256} (default) or {@code aws:kms}. */
+    /** {@code AES256} (default) or {@code aws:kms}; {@code none} for local S3-compatible stores that refuse the header. */
     public static final String S3_SSE = "S3_SSE";
     public static final String S3_KMS_KEY_ID = "S3_KMS_KEY_ID";
     public static final String PUT_CONCURRENCY = "PUT_CONCURRENCY";
@@ -45,6 +45,8 @@ public final class EnvNames {
     public static final String QUEUE_URL = "QUEUE_URL";
     /** Only for SQS-compatible queues (local runs); unset in AWS. */
     public static final String SQS_ENDPOINT = "SQS_ENDPOINT";
+    /** The work queue's redrive {@code maxReceiveCount} (default 5): on that receive the worker fails what it cannot export. */
+    public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
 
     // the job
     public static final String BATCH_SIZE = "BATCH_SIZE";

@@ -1,0 +1,162 @@
+package org.messageexport.adapter.s3;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.messageexport.config.AwsEndpointConfig;
+import org.messageexport.domain.Deadline;
+import org.messageexport.port.ObjectStore;
+import org.messageexport.port.TransientException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * {@link ObjectStore} on S3 with the synchronous SDK client (Apache HTTP client) and a fixed pool of
+ * {@code concurrency} threads, so at most that many PUTs are in flight. Every PUT carries
+ * {@code Content-Type: application/json}, the configured server-side encryption and a
+ * {@code Content-MD5} that S3 verifies against the body it received.
+ */
+public final class S3ObjectStore implements ObjectStore, AutoCloseable {
+    private final S3Client s3;
+    private final String bucket;
+    private final ServerSideEncryption sse;
+    private final ExecutorService pool;
+
+    public S3ObjectStore(S3Client s3, String bucket, ServerSideEncryption sse, int concurrency) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.sse = sse;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "s3-put-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The S3 client for {@code endpoint} (path-style when it names an S3-compatible server), with at most
+     * {@code maxConnections} connections and timeouts on every call, over {@code httpClient}.
+     */
+    public static S3Client client(AwsEndpointConfig endpoint, SdkHttpClient httpClient) {
+        S3ClientBuilder b = S3Client.builder()
+                .region(Region.of(endpoint.region()))
+                .httpClient(httpClient)
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(10)).apiCallTimeout(Duration.ofSeconds(30)));
+        endpoint.endpoint().ifPresent(uri -> b.endpointOverride(uri).forcePathStyle(true));
+        if (endpoint.accessKeyId() != null && endpoint.secretAccessKey() != null) {
+            b.credentialsProvider(StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(endpoint.accessKeyId(), endpoint.secretAccessKey())));
+        } else {
+            b.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        return b.build();
+    }
+
+    /** The Apache HTTP client for {@link #client}: {@code maxConnections} pooled connections, nothing waits forever. */
+    public static SdkHttpClient httpClient(int maxConnections) {
+        return ApacheHttpClient.builder()
+                .maxConnections(maxConnections)
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(15))
+                .connectionAcquisitionTimeout(Duration.ofSeconds(15))
+                .tcpKeepAlive(true)
+                .build();
+    }
+
+    @Override
+    public void putJson(String key, byte[] json) {
+        PutObjectRequest.Builder request = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .contentType("application/json")
+                .contentLength((long) json.length)
+                .contentMD5(md5(json));
+        switch (sse.mode()) {
+            case AES256 -> request.serverSideEncryption(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AES256);
+            case KMS -> {
+                request.serverSideEncryption(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AWS_KMS);
+                if (sse.kmsKeyId() != null) {
+                    request.ssekmsKeyId(sse.kmsKeyId());
+                }
+            }
+            case NONE -> {}
+        }
+        try {
+            s3.putObject(request.build(), RequestBody.fromBytes(json));
+        } catch (S3Exception e) {
+            String message = "PUT s3://" + bucket + "/" + key + " failed (" + e.statusCode() + " "
+                    + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()) + "): " + e.getMessage();
+            throw e.statusCode() >= 500 || e.statusCode() == 429 || e.isThrottlingException()
+                    ? new TransientException(message, e)
+                    : new IllegalStateException(message, e);
+        } catch (SdkClientException e) {
+            throw new TransientException("PUT s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<PutFailure> putAllJson(List<JsonObject> objects, Deadline deadline) {
+        List<Future<PutFailure>> results = new ArrayList<>(objects.size());
+        for (JsonObject o : objects) {
+            results.add(pool.submit(() -> {
+                if (deadline.expired()) {
+                    return new PutFailure(o.key(), new TransientException("deadline reached before the PUT of " + o.key(), null));
+                }
+                try {
+                    putJson(o.key(), o.json());
+                    return null;
+                } catch (RuntimeException e) {
+                    return new PutFailure(o.key(), e);
+                }
+            }));
+        }
+        List<PutFailure> failures = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            try {
+                PutFailure f = results.get(i).get();
+                if (f != null) {
+                    failures.add(f);
+                }
+            } catch (ExecutionException e) {
+                failures.add(new PutFailure(objects.get(i).key(), new IllegalStateException(e.getCause())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(new PutFailure(objects.get(i).key(), new TransientException("interrupted", e)));
+            }
+        }
+        return failures;
+    }
+
+    private static String md5(byte[] bytes) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every JDK", e);
+        }
+    }
+
+    /** Stops the PUT threads; the S3 client belongs to the caller. */
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,24 @@
+package org.messageexport.job;
+
+/**
+ * What one export of a batch did.
+ *
+ * @param acknowledged the batch is settled: its SQS record may be deleted (false: report it as a batch item failure)
+ * @param claimed rows this export took (the others were completed already or held by a live lease)
+ * @param exported rows completed with their object written
+ * @param failed rows marked failed (permanent reasons, or transient ones on the last receive)
+ * @param released rows given back as pending for a redelivery
+ * @param bytes bytes of the objects written
+ * @param reason why the batch is not acknowledged, else null
+ */
+public record BatchOutcome(
+        long jobId,
+        long batchId,
+        boolean acknowledged,
+        int claimed,
+        int exported,
+        int failed,
+        int released,
+        long bytes,
+        long durationMillis,
+        String reason) {}
