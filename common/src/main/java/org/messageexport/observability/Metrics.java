@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 public final class Metrics {
     public static final String NAMESPACE = "MessageExport";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("org.messageexport.metrics");
 
     public enum Unit {
         Count,
@@ -37,8 +38,13 @@ public final class Metrics {
         this.clock = clock;
     }
 
+    /**
+     * EMF lines on stdout, where Lambda picks them up; with {@code -Dmessageexport.metrics=log} (local
+     * runs, whose stdout is a person's console) to the debug log instead.
+     */
     public static Metrics toStdout(String function) {
-        return new Metrics(function, System.out::println, Clock.systemUTC());
+        Consumer<String> sink = "log".equals(System.getProperty("messageexport.metrics")) ? LOG::debug : System.out::println;
+        return new Metrics(function, sink, Clock.systemUTC());
     }
 
     public Metrics put(String name, double value, Unit unit) {

@@ -22,6 +22,9 @@ public interface JobStore {
 
     Optional<JobRun> find(long jobId);
 
+    /** The most recently created job, if any. */
+    Optional<JobRun> latest();
+
     /** {@code next_run_date} of the completed job with the latest window, if any job completed. */
     Optional<LocalDate> lastNextRunDate();
 

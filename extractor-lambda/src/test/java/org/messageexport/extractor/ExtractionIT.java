@@ -225,7 +225,7 @@ class ExtractionIT {
         var config = runtime.config();
         var jobs = new MySqlJobStore(ds);
         var tracking = new MySqlTrackingStore(ds);
-        var index = new ElasticsearchMessageIndex(es, config.elasticsearch(), Duration.ofMinutes(5));
+        var index = new ElasticsearchMessageIndex(es, config.requireElasticsearch(), Duration.ofMinutes(5));
         BatchQueue crashing = (batches, onAccepted) -> {
             throw new IllegalStateException("injected crash after the page was committed");
         };

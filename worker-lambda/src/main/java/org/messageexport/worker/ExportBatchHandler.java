@@ -43,6 +43,11 @@ public final class ExportBatchHandler implements RequestHandler<SQSEvent, SQSBat
                 Clock.systemUTC());
     }
 
+    /** For a process that builds the worker's components itself (the local runner). */
+    public ExportBatchHandler(WorkerComponents components) {
+        this(components.exporter(), () -> Metrics.toStdout(FUNCTION), Clock.systemUTC());
+    }
+
     ExportBatchHandler(BatchExporter exporter, Supplier<Metrics> metrics, Clock clock) {
         this.exporter = exporter;
         this.metrics = metrics;

@@ -77,6 +77,11 @@ public final class MySqlJobStore implements JobStore {
     }
 
     @Override
+    public Optional<JobRun> latest() {
+        return query("SELECT " + COLUMNS + " FROM job_runs ORDER BY job_id DESC LIMIT 1", ps -> {}).stream().findFirst();
+    }
+
+    @Override
     public Optional<LocalDate> lastNextRunDate() {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT next_run_date FROM job_runs WHERE status = 'completed'"
