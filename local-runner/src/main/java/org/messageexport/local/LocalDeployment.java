@@ -59,6 +59,7 @@ public final class LocalDeployment implements AutoCloseable {
 
     private final LocalSettings settings;
     private EmbeddedServices services;
+    private boolean ownsServices;
     private Map<String, String> environment;
     private HikariDataSource progressDb;
     private SqsClient sqs;
@@ -76,7 +77,16 @@ public final class LocalDeployment implements AutoCloseable {
 
     /** Starts services (unless external), creates bucket and queues, migrates the database, wires the functions. */
     public static LocalDeployment start(LocalSettings settings, Consumer<String> status) throws IOException {
+        return start(settings, null, status);
+    }
+
+    /**
+     * On already running embedded services (kept running on close), e.g. a test JVM's shared ones; the
+     * deployment gets queues of its own and the settings' bucket.
+     */
+    public static LocalDeployment start(LocalSettings settings, EmbeddedServices shared, Consumer<String> status) throws IOException {
         LocalDeployment d = new LocalDeployment(settings);
+        d.services = shared;
         try {
             d.startAll(status);
             return d;
@@ -89,10 +99,13 @@ public final class LocalDeployment implements AutoCloseable {
     private void startAll(Consumer<String> status) throws IOException {
         Map<String, String> env = new HashMap<>();
         if (settings.external().isEmpty()) {
-            status.accept("starting embedded Elasticsearch, MySQL, SQS and S3 …");
-            services = EmbeddedServices.start(EmbeddedServices.Options.fromEnvironment(System.getenv())
-                    .withS3Directory(settings.s3Directory().toAbsolutePath()));
-            status.accept("embedded services started in " + services.startMillis().get("total") + " ms");
+            if (services == null) {
+                status.accept("starting embedded Elasticsearch, MySQL, SQS and S3 …");
+                services = EmbeddedServices.start(EmbeddedServices.Options.fromEnvironment(System.getenv())
+                        .withS3Directory(settings.s3Directory().toAbsolutePath()));
+                ownsServices = true;
+                status.accept("embedded services started in " + services.startMillis().get("total") + " ms");
+            }
             MySqlEndpoint db = services.mysql();
             env.put(EnvNames.ES_URL, services.elasticsearchUrl().toString());
             env.put(EnvNames.DB_URL, db.jdbcUrl());
@@ -134,7 +147,7 @@ public final class LocalDeployment implements AutoCloseable {
         sqs = AwsClients.sqs(sqsEndpoint);
         s3 = S3ObjectStore.client(s3Endpoint, S3ObjectStore.httpClient(4));
         if (settings.external().isEmpty()) {
-            s3.createBucket(b -> b.bucket(settings.bucket()));
+            createBucketIfMissing();
             createQueues();
         } else {
             queueUrl = settings.external().get().queueUrl();
@@ -167,11 +180,20 @@ public final class LocalDeployment implements AutoCloseable {
                 .start();
     }
 
+    private void createBucketIfMissing() {
+        try {
+            s3.headBucket(b -> b.bucket(settings.bucket()));
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+            s3.createBucket(b -> b.bucket(settings.bucket()));
+        }
+    }
+
     private void createQueues() {
-        dlqUrl = sqs.createQueue(q -> q.queueName("message-export-dlq")).queueUrl();
+        String suffix = ownsServices ? "" : "-" + Long.toString(System.nanoTime(), 36);
+        dlqUrl = sqs.createQueue(q -> q.queueName("message-export-dlq" + suffix)).queueUrl();
         String dlqArn = sqs.getQueueAttributes(a -> a.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        queueUrl = sqs.createQueue(q -> q.queueName("message-export-work").attributes(Map.of(
+        queueUrl = sqs.createQueue(q -> q.queueName("message-export-work" + suffix).attributes(Map.of(
                 QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(settings.visibilityTimeout().toSeconds()),
                 QueueAttributeName.REDRIVE_POLICY,
                 "{\"maxReceiveCount\":\"" + settings.maxReceiveCount() + "\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}")))
@@ -240,6 +262,9 @@ public final class LocalDeployment implements AutoCloseable {
 
     /** Where the bucket's objects are files (embedded S3 only). */
     public Optional<Path> bucketDirectory() {
+        if (settings.external().isPresent()) {
+            return Optional.empty();
+        }
         return embeddedServices().map(s -> s.s3Directory().resolve(settings.bucket()));
     }
 
@@ -260,7 +285,9 @@ public final class LocalDeployment implements AutoCloseable {
         closeQuietly(progressDb);
         closeQuietly(sqs);
         closeQuietly(s3);
-        closeQuietly(services);
+        if (ownsServices) {
+            closeQuietly(services);
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {
