@@ -36,6 +36,12 @@ final class FunctionEnvironment {
         return this;
     }
 
+    /** The worker marks rows failed (not pending) on a batch's last delivery: it must know which one that is. */
+    FunctionEnvironment deliveries(WorkQueue queue) {
+        variables.put(EnvNames.MAX_RECEIVE_COUNT, Integer.toString(queue.maxReceiveCount()));
+        return this;
+    }
+
     /** Settings from the context; a setting already present keeps its value (connections win). */
     FunctionEnvironment settings(Map<String, String> settings) {
         settings.forEach(variables::putIfAbsent);

@@ -25,9 +25,11 @@ public final class WorkQueue extends Construct {
 
     private final Queue queue;
     private final Queue deadLetterQueue;
+    private final int maxReceiveCount;
 
     public WorkQueue(Construct scope, String id, Props props) {
         super(scope, id);
+        this.maxReceiveCount = props.maxReceiveCount();
         int visibility = VISIBILITY_TIMEOUT_FACTOR * props.workerTimeoutSeconds() + props.batchingWindowSeconds();
         if (visibility > MAX_VISIBILITY_SECONDS) {
             throw ContextSource.invalid("workerTimeoutSeconds", "6x it plus the batching window (" + visibility
@@ -52,6 +54,11 @@ public final class WorkQueue extends Construct {
 
     public Queue queue() {
         return queue;
+    }
+
+    /** Deliveries of a batch before SQS moves it to the DLQ; the worker gives up on its last one. */
+    public int maxReceiveCount() {
+        return maxReceiveCount;
     }
 
     public Queue deadLetterQueue() {

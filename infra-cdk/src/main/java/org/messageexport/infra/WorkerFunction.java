@@ -35,6 +35,7 @@ public final class WorkerFunction extends Construct {
                 .elasticsearch(props.connections())
                 .database(props.connections())
                 .archive(props.archive())
+                .deliveries(props.workQueue())
                 .settings(props.workerEnvironment())
                 .build();
         function = new JavaFunction(this, "ExportBatch", new JavaFunction.Props(

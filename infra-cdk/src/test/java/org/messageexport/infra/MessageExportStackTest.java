@@ -156,8 +156,9 @@ class MessageExportStackTest {
 
         Map<String, Object> worker = environment(json.functionWithHandler(WORKER));
         assertThat(worker).containsOnlyKeys(EnvNames.ES_URL, EnvNames.ES_SECRET_ARN, EnvNames.DB_URL, EnvNames.DB_SECRET_ARN,
-                EnvNames.BUCKET, EnvNames.KEY_PREFIX, EnvNames.S3_SSE);
+                EnvNames.BUCKET, EnvNames.KEY_PREFIX, EnvNames.S3_SSE, EnvNames.MAX_RECEIVE_COUNT);
         assertThat(worker).containsEntry(EnvNames.BUCKET, Map.of("Ref", archiveBucketId()))
+                .containsEntry(EnvNames.MAX_RECEIVE_COUNT, String.valueOf(redriveMaxReceiveCount()))
                 .containsEntry(EnvNames.KEY_PREFIX, "messages")
                 .containsEntry(EnvNames.S3_SSE, "AES256")
                 .containsEntry(EnvNames.ES_URL, "https://search.internal:9200")
@@ -171,6 +172,16 @@ class MessageExportStackTest {
                 .containsKeys(EnvNames.BUCKET, EnvNames.KEY_PREFIX, EnvNames.S3_SSE, EnvNames.DB_URL)
                 .doesNotContainKeys(EnvNames.QUEUE_URL, EnvNames.ES_SECRET_ARN);
         assertThat(environment(json.functionWithHandler(MIGRATE))).containsOnlyKeys(EnvNames.DB_URL, EnvNames.DB_SECRET_ARN);
+    }
+
+    /** The work queue's redrive policy, which the worker must know to give up on a batch's last delivery. */
+    private int redriveMaxReceiveCount() {
+        Object count = json.ofType("AWS::SQS::Queue").values().stream()
+                .map(q -> map(map(q).get("Properties")).get("RedrivePolicy"))
+                .filter(java.util.Objects::nonNull)
+                .map(p -> map(p).get("maxReceiveCount"))
+                .findFirst().orElseThrow();
+        return ((Number) count).intValue();
     }
 
     private Map<String, Object> environment(String functionId) {
