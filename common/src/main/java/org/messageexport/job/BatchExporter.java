@@ -104,6 +104,7 @@ public final class BatchExporter {
         private final Map<String, String> idByKey = new HashMap<>();
         private long bytes;
         private int claimed;
+        private long claimNanos, readNanos, buildNanos, writeNanos;
 
         Run(MessageBatch batch, int receiveCount, Deadline deadline) {
             this.batch = batch;
@@ -122,6 +123,7 @@ public final class BatchExporter {
             } catch (RuntimeException e) {
                 return unacknowledged("claim failed: " + describe(e), e);
             }
+            claimNanos = System.nanoTime() - startNanos;
             claimed = ids.size();
             if (claimed < batch.messageIds().size()) {
                 log.info("{} of {} messages not claimed (completed already, or held by a live lease)",
@@ -137,13 +139,18 @@ public final class BatchExporter {
                     ids.forEach(id -> retryable.add(new MessageError(id, reason)));
                     toWrite = List.of();
                 }
+                long w = System.nanoTime();
                 write(toWrite);
+                writeNanos = System.nanoTime() - w;
             }
             return settle();
         }
 
         private List<JsonObject> documents(List<String> ids) {
+            long r = System.nanoTime();
             Map<String, MessageDocument> found = backoff.call("read documents", () -> documents.fetch(ids), workDeadline);
+            long b = System.nanoTime();
+            readNanos = b - r;
             Instant exportedAt = clock.instant();
             List<JsonObject> out = new ArrayList<>(found.size());
             for (String id : ids) {
@@ -167,6 +174,7 @@ public final class BatchExporter {
                 idByKey.put(key, id);
                 out.add(new JsonObject(key, json));
             }
+            buildNanos = System.nanoTime() - b;
             return out;
         }
 
@@ -248,9 +256,12 @@ public final class BatchExporter {
 
         private BatchOutcome outcome(boolean acknowledged, String reason) {
             boolean lastReceive = receiveCount >= settings.maxReceiveCount();
+            long total = System.nanoTime() - startNanos;
+            long record = total - claimNanos - readNanos - buildNanos - writeNanos;
             return new BatchOutcome(batch.jobId(), batch.batchId(), acknowledged, claimed, exported.size(),
                     permanent.size() + (lastReceive ? retryable.size() : 0), lastReceive ? 0 : retryable.size(), bytes,
-                    (System.nanoTime() - startNanos) / 1_000_000, reason);
+                    total / 1_000_000, reason, new BatchOutcome.Phases(claimNanos / 1_000_000, readNanos / 1_000_000,
+                            buildNanos / 1_000_000, writeNanos / 1_000_000, Math.max(0, record) / 1_000_000));
         }
     }
 

@@ -10,6 +10,7 @@ package org.messageexport.job;
  * @param released rows given back as pending for a redelivery
  * @param bytes bytes of the objects written
  * @param reason why the batch is not acknowledged, else null
+ * @param phases milliseconds spent claiming, reading documents, building JSON, writing objects and recording results
  */
 public record BatchOutcome(
         long jobId,
@@ -21,4 +22,8 @@ public record BatchOutcome(
         int released,
         long bytes,
         long durationMillis,
-        String reason) {}
+        String reason,
+        Phases phases) {
+
+    public record Phases(long claimMillis, long readMillis, long buildMillis, long writeMillis, long recordMillis) {}
+}

@@ -48,6 +48,11 @@ public final class ExportBatchHandler implements RequestHandler<SQSEvent, SQSBat
         this(components.exporter(), () -> Metrics.toStdout(FUNCTION), Clock.systemUTC());
     }
 
+    /** A handler whose EMF lines go to {@code metricsSink} instead of stdout (benchmarks). */
+    public static ExportBatchHandler withMetricsSink(BatchExporter exporter, java.util.function.Consumer<String> metricsSink) {
+        return new ExportBatchHandler(exporter, () -> new Metrics(FUNCTION, metricsSink, Clock.systemUTC()), Clock.systemUTC());
+    }
+
     ExportBatchHandler(BatchExporter exporter, Supplier<Metrics> metrics, Clock clock) {
         this.exporter = exporter;
         this.metrics = metrics;
@@ -101,8 +106,8 @@ public final class ExportBatchHandler implements RequestHandler<SQSEvent, SQSBat
         MDC.put("failed", Integer.toString(outcome.failed()));
         MDC.put("released", Integer.toString(outcome.released()));
         if (outcome.acknowledged()) {
-            log.info("batch {} settled in {} ms: {} exported, {} failed", batch.batchId(), outcome.durationMillis(), outcome.exported(),
-                    outcome.failed());
+            log.info("batch {} settled in {} ms: {} exported, {} failed; {}", batch.batchId(), outcome.durationMillis(), outcome.exported(),
+                    outcome.failed(), outcome.phases());
         } else {
             log.warn("batch {} not settled (receive {}): {}", batch.batchId(), receiveCount, outcome.reason());
         }
@@ -113,6 +118,11 @@ public final class ExportBatchHandler implements RequestHandler<SQSEvent, SQSBat
                 .put("BytesExported", outcome.bytes(), Metrics.Unit.Bytes)
                 .put("BatchDuration", outcome.durationMillis(), Metrics.Unit.Milliseconds)
                 .put("BatchesNotSettled", outcome.acknowledged() ? 0 : 1, Metrics.Unit.Count)
+                .put("ClaimDuration", outcome.phases().claimMillis(), Metrics.Unit.Milliseconds)
+                .put("ReadDuration", outcome.phases().readMillis(), Metrics.Unit.Milliseconds)
+                .put("BuildDuration", outcome.phases().buildMillis(), Metrics.Unit.Milliseconds)
+                .put("WriteDuration", outcome.phases().writeMillis(), Metrics.Unit.Milliseconds)
+                .put("RecordDuration", outcome.phases().recordMillis(), Metrics.Unit.Milliseconds)
                 .property("jobId", batch.jobId())
                 .property("batchId", batch.batchId())
                 .emit();

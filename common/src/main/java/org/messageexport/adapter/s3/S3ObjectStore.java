@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@code Content-MD5} that S3 verifies against the body it received.
  */
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
+    private static final Duration MAX_CALL = Duration.ofSeconds(30);
+
     private final S3Client s3;
     private final String bucket;
     private final ServerSideEncryption sse;
@@ -84,6 +86,11 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     @Override
     public void putJson(String key, byte[] json) {
+        put(key, json, null);
+    }
+
+    /** {@code timeout}: the call's overall limit, retries included (null: the client's). */
+    private void put(String key, byte[] json, Duration timeout) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(key)
@@ -100,14 +107,17 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             }
             case NONE -> {}
         }
+        if (timeout != null) {
+            request.overrideConfiguration(o -> o.apiCallTimeout(timeout));
+        }
         try {
             s3.putObject(request.build(), RequestBody.fromBytes(json));
         } catch (S3Exception e) {
             String message = "PUT s3://" + bucket + "/" + key + " failed (" + e.statusCode() + " "
                     + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()) + "): " + e.getMessage();
-            throw e.statusCode() >= 500 || e.statusCode() == 429 || e.isThrottlingException()
-                    ? new TransientException(message, e)
-                    : new IllegalStateException(message, e);
+            // 501 NotImplemented (e.g. S3Proxy refusing SSE headers) will not change by trying again
+            boolean transientError = (e.statusCode() >= 500 && e.statusCode() != 501) || e.statusCode() == 429 || e.isThrottlingException();
+            throw transientError ? new TransientException(message, e) : new IllegalStateException(message, e);
         } catch (SdkClientException e) {
             throw new TransientException("PUT s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         }
@@ -118,11 +128,13 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         List<Future<PutFailure>> results = new ArrayList<>(objects.size());
         for (JsonObject o : objects) {
             results.add(pool.submit(() -> {
-                if (deadline.expired()) {
+                Duration left = deadline.remaining();
+                if (left.isZero()) {
                     return new PutFailure(o.key(), new TransientException("deadline reached before the PUT of " + o.key(), null));
                 }
                 try {
-                    putJson(o.key(), o.json());
+                    // a PUT (with the SDK's own retries) never runs past the deadline
+                    put(o.key(), o.json(), left.compareTo(MAX_CALL) < 0 ? left : MAX_CALL);
                     return null;
                 } catch (RuntimeException e) {
                     return new PutFailure(o.key(), e);
