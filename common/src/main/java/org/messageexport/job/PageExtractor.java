@@ -68,6 +68,7 @@ public final class PageExtractor {
                 windowExhausted = true;
                 break;
             }
+            requireTrackableIds(page.ids());
             List<MessageBatch> batches = tracking.recordPage(job, executionId, page.ids(), settings.batchSize(), page.next(), clock.instant());
             sender.send(batches);
             cursor = page.next();
@@ -101,6 +102,19 @@ public final class PageExtractor {
             throw new JobOwnershipLostException(jobId, executionId);
         }
         return job;
+    }
+
+    /**
+     * An id the tracking table cannot hold whole must stop the job with its name, not be cut short (its row
+     * would never match) nor skipped (the message would silently miss the archive).
+     */
+    static void requireTrackableIds(List<String> ids) {
+        for (String id : ids) {
+            if (id.length() > TrackingStore.MAX_MESSAGE_ID_LENGTH) {
+                throw new IllegalStateException("message id of " + id.length() + " characters cannot be tracked (message_tracking.message_id"
+                        + " holds " + TrackingStore.MAX_MESSAGE_ID_LENGTH + "): " + id.substring(0, 80) + "…");
+            }
+        }
     }
 
     /** Sends batches and counts, for one call, what the queue took and what it refused. */

@@ -14,6 +14,9 @@ import org.messageexport.domain.ProgressCounts;
  * is tracked, and so exported, once ever unless its job is a re-export.
  */
 public interface TrackingStore {
+    /** {@code message_tracking.message_id} is the seed's {@code VARCHAR(255)}. */
+    int MAX_MESSAGE_ID_LENGTH = 255;
+
     /**
      * In one transaction: tracks the ids not tracked yet, takes over the rows of failed jobs that did not
      * complete (and, for a re-export job, every other job's rows), resetting them to pending; cuts them into batches of {@code batchSize} in status created, and
