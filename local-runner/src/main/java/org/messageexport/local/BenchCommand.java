@@ -97,6 +97,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--baseline-workers", defaultValue = "4", description = "Processes of the seed's pool (default ${DEFAULT-VALUE}).")
     int baselineWorkers;
 
+    @Option(names = "--baseline-messages", description = "Run the baseline on the first N of the window's ids only (its loop has no"
+            + " batching, so its rate does not depend on N); default: all --messages.")
+    Integer baselineMessages;
+
     @Option(names = "--put-concurrency", defaultValue = "64", description = "Concurrent PUTs of the bare PUT limit (default ${DEFAULT-VALUE}).")
     int putConcurrency;
 
@@ -133,6 +137,7 @@ final class BenchCommand implements Callable<Integer> {
             double barePutPerSec,
             double batchP50Ms,
             double batchP95Ms,
+            double putShare,
             long pipelineExported,
             long pipelineBatches) {}
 
@@ -140,6 +145,7 @@ final class BenchCommand implements Callable<Integer> {
     static final class Timings implements LocalDeployment.Instrumentation {
         private final List<Double> workerMillis = Collections.synchronizedList(new ArrayList<>());
         private final List<Long> extractNanos = Collections.synchronizedList(new ArrayList<>());
+        private final java.util.concurrent.atomic.AtomicLong putNanos = new java.util.concurrent.atomic.AtomicLong();
 
         @Override
         public void taskInvoked(String function, long nanos) {
@@ -153,7 +159,19 @@ final class BenchCommand implements Callable<Integer> {
             workerMillis.add(nanos / 1e6);
         }
 
+        @Override
+        public void objectsPut(int objects, long nanos) {
+            putNanos.addAndGet(nanos);
+        }
+
+        /** Of the worker invocations' time, the share spent in the object store's putAllJson. */
+        double putShare() {
+            double total = workerMillis().stream().mapToDouble(Double::doubleValue).sum() * 1e6;
+            return BenchStats.ratio(putNanos.get(), total);
+        }
+
         void reset() {
+            putNanos.set(0);
             workerMillis.clear();
             extractNanos.clear();
         }
@@ -175,7 +193,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         out = System.out;
         if (messages < 1 || days < 1 || repeat < 1 || workers < 1 || baselineWorkers < 1 || putConcurrency < 1 || probeBatches < 0
-                || sideDocs < 0) {
+                || sideDocs < 0 || (baselineMessages != null && baselineMessages < 1)) {
             throw new ParameterException(spec.commandLine(), "--messages, --days, --repeat, --workers, --baseline-workers and"
                     + " --put-concurrency must be >= 1; --probe-batches and --side-docs >= 0");
         }
@@ -229,7 +247,7 @@ final class BenchCommand implements Callable<Integer> {
         double paging = rawPaging(env, window);
         double extraction = extractionAlone(deployment, window);
         if (extractOnly) {
-            return new Run(baseline, Double.NaN, Double.NaN, extraction, paging, Double.NaN, Double.NaN, Double.NaN, 0, 0);
+            return new Run(baseline, Double.NaN, Double.NaN, extraction, paging, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0);
         }
         resetPipelineTables(deployment);
         timings.reset();
@@ -246,11 +264,12 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> batches = timings.workerMillis();
         double p50 = BenchStats.percentile(batches, 50);
         double p95 = BenchStats.percentile(batches, 95);
+        double putShare = timings.putShare();
         out.printf(Locale.ROOT, "  pipeline: job %d exported %,d messages (%,d failed) in %.1f s = %,.0f msg/s; extraction inside it"
-                + " %,.0f ids/s; %d worker invocations, p50 %.0f ms, p95 %.0f ms%n", job.jobId(), exported, job.outcome().failed(),
-                outcome.durationMs() / 1000.0, pipeline, pipelineExtraction, batches.size(), p50, p95);
+                + " %,.0f ids/s; %d worker invocations, p50 %.0f ms, p95 %.0f ms, %.0f%% of it in S3 PUTs%n", job.jobId(), exported,
+                job.outcome().failed(), outcome.durationMs() / 1000.0, pipeline, pipelineExtraction, batches.size(), p50, p95, putShare * 100);
         double bare = barePut(deployment);
-        return new Run(baseline, pipeline, pipelineExtraction, extraction, paging, bare, p50, p95, exported, batches.size());
+        return new Run(baseline, pipeline, pipelineExtraction, extraction, paging, bare, p50, p95, putShare, exported, batches.size());
     }
 
     private void seed(LocalDeployment deployment, LocalDate first) throws Exception {
@@ -282,6 +301,9 @@ final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         // the seed listed the window's ids first (a scroll); PIT paging stands in for it
         List<String> ids = pageIds(env, window, null);
+        if (baselineMessages != null && baselineMessages < ids.size()) {
+            ids = ids.subList(0, baselineMessages);
+        }
         SeedDesignBaseline.Result result = baseline.run(window.start(), ids, t0);
         out.printf(Locale.ROOT, "  baseline: %,d messages (%d failed) in %.1f s = %,.0f msg/s (listing ids + pending rows %.1f s),"
                 + " %d workers%n", result.messages(), result.failed(), result.totalNanos() / 1e9, result.messagesPerSecond(),
@@ -403,7 +425,8 @@ final class BenchCommand implements Callable<Integer> {
         Path dir = deployment.bucketDirectory().orElseThrow().resolve(deployment.settings().keyPrefix());
         List<JsonObject> objects = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".json"))::iterator) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".json") && !dir.relativize(p).startsWith("manifests"))::iterator) {
                 objects.add(new JsonObject("bench-bare-put/" + dir.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f)));
             }
         }
@@ -567,6 +590,7 @@ final class BenchCommand implements Callable<Integer> {
         row("  extraction inside the pipeline (ids/s)", runs, Run::pipelineExtractionIdsPerSec);
         row("  worker batch p50 (ms, in-process, 4 conc.)", runs, Run::batchP50Ms);
         row("  worker batch p95 (ms)", runs, Run::batchP95Ms);
+        row("  share of batch time in S3 PUTs", runs, Run::putShare);
         row("extraction alone, MySQL + SQS (ids/s)", runs, Run::extractionIdsPerSec);
         row("raw PIT paging (ids/s)", runs, Run::rawPagingIdsPerSec);
         row("bare PUT, concurrency " + putConcurrency + " (PUT/s)", runs, Run::barePutPerSec);
@@ -608,7 +632,8 @@ final class BenchCommand implements Callable<Integer> {
         json.put("bench", "message-export");
         json.put("at", java.time.Instant.now().toString());
         json.put("messages", messages).put("days", days).put("sideDocs", sideDocs).put("repeat", runs.size())
-                .put("workers", workers).put("baselineWorkers", baselineWorkers).put("putConcurrency", putConcurrency)
+                .put("workers", workers).put("baselineWorkers", baselineWorkers)
+                .put("baselineMessages", baselineMessages == null ? messages : Math.min(messages, baselineMessages)).put("putConcurrency", putConcurrency)
                 .put("extractOnly", extractOnly).put("cpus", Runtime.getRuntime().availableProcessors())
                 .put("loadBefore", loadBefore).put("loadAfter", loadAfter);
         ObjectNode medians = json.putObject("medians");
@@ -620,6 +645,7 @@ final class BenchCommand implements Callable<Integer> {
         put(medians, "barePutPerSec", bare);
         put(medians, "batchP50Ms", p50);
         put(medians, "batchP95Ms", p95);
+        put(medians, "putShareOfBatchTime", median(runs, Run::putShare));
         ObjectNode ratios = json.putObject("ratios");
         put(ratios, "pipelineOverBaseline", BenchStats.ratio(pipeline, baseline));
         put(ratios, "pipelineOverBarePut", BenchStats.ratio(pipeline, bare));
@@ -646,6 +672,7 @@ final class BenchCommand implements Callable<Integer> {
             put(n, "barePutPerSec", r.barePutPerSec());
             put(n, "batchP50Ms", r.batchP50Ms());
             put(n, "batchP95Ms", r.batchP95Ms());
+            put(n, "putShareOfBatchTime", r.putShare());
         }
         ObjectNode verdicts = json.putObject("goals");
         goals.forEach(g -> verdicts.put(g.name(), g.verdict()));

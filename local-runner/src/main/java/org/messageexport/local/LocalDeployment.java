@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,6 +24,7 @@ import org.messageexport.config.AwsEndpointConfig;
 import org.messageexport.config.DatabaseConfig;
 import org.messageexport.config.EnvNames;
 import org.messageexport.config.SecretLookup;
+import org.messageexport.domain.Deadline;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.MySqlEndpoint;
 import org.messageexport.extractor.CheckProgressHandler;
@@ -33,6 +35,7 @@ import org.messageexport.extractor.FinalizeJobHandler;
 import org.messageexport.extractor.MarkJobFailedHandler;
 import org.messageexport.extractor.PlanJobHandler;
 import org.messageexport.local.LocalSettings.ExternalEndpoints;
+import org.messageexport.port.ObjectStore;
 import org.messageexport.statemachine.ExecutionEvent;
 import org.messageexport.statemachine.ExecutionResult;
 import org.messageexport.statemachine.ExportJobFunction;
@@ -69,6 +72,9 @@ public final class LocalDeployment implements AutoCloseable {
 
         /** The worker handled an event of {@code records} SQS records in {@code nanos}. */
         default void workerInvoked(int records, long nanos) {}
+
+        /** The worker's object store wrote {@code objects} objects in one {@code putAllJson} of {@code nanos}. */
+        default void objectsPut(int objects, long nanos) {}
     }
 
     private final LocalSettings settings;
@@ -186,7 +192,9 @@ public final class LocalDeployment implements AutoCloseable {
         }
 
         extractor = new ExtractorRuntime(ExtractorConfig.fromEnv(environment, SecretLookup.NONE), Clock.systemUTC());
-        worker = WorkerComponents.create(WorkerConfig.fromEnv(environment, SecretLookup.NONE));
+        worker = instrumentation == Instrumentation.NONE
+                ? WorkerComponents.create(WorkerConfig.fromEnv(environment, SecretLookup.NONE))
+                : WorkerComponents.create(WorkerConfig.fromEnv(environment, SecretLookup.NONE), http -> http, this::timed);
         ExportBatchHandler workerHandler = new ExportBatchHandler(worker);
 
         lambdas = LambdaInvokeServer.start(4)
@@ -233,6 +241,26 @@ public final class LocalDeployment implements AutoCloseable {
         if (value != null && !value.isBlank()) {
             env.put(name, value);
         }
+    }
+
+    /** The worker's object store, its {@code putAllJson} calls timed. */
+    private ObjectStore timed(ObjectStore store) {
+        return new ObjectStore() {
+            @Override
+            public void putJson(String key, byte[] json) {
+                store.putJson(key, json);
+            }
+
+            @Override
+            public List<PutFailure> putAllJson(List<JsonObject> objects, Deadline deadline) {
+                long t0 = System.nanoTime();
+                try {
+                    return store.putAllJson(objects, deadline);
+                } finally {
+                    instrumentation.objectsPut(objects.size(), System.nanoTime() - t0);
+                }
+            }
+        };
     }
 
     /** A task handler behind the loopback Invoke API, with a Lambda-like context and timeout. */
