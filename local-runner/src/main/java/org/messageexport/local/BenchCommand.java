@@ -633,7 +633,7 @@ final class BenchCommand implements Callable<Integer> {
         json.put("at", java.time.Instant.now().toString());
         json.put("messages", messages).put("days", days).put("sideDocs", sideDocs).put("repeat", runs.size())
                 .put("workers", workers).put("baselineWorkers", baselineWorkers)
-                .put("baselineMessages", baselineMessages == null ? messages : Math.min(messages, baselineMessages)).put("putConcurrency", putConcurrency)
+                .put("baselineMessages", extractOnly || skipBaseline ? 0 : baselineMessages == null ? messages : Math.min(messages, baselineMessages)).put("putConcurrency", putConcurrency)
                 .put("extractOnly", extractOnly).put("cpus", Runtime.getRuntime().availableProcessors())
                 .put("loadBefore", loadBefore).put("loadAfter", loadAfter);
         ObjectNode medians = json.putObject("medians");
