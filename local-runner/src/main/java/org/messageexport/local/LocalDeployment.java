@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,6 +24,7 @@ import org.messageexport.config.AwsEndpointConfig;
 import org.messageexport.config.DatabaseConfig;
 import org.messageexport.config.EnvNames;
 import org.messageexport.config.SecretLookup;
+import org.messageexport.domain.Deadline;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.MySqlEndpoint;
 import org.messageexport.extractor.CheckProgressHandler;
@@ -33,6 +35,7 @@ import org.messageexport.extractor.FinalizeJobHandler;
 import org.messageexport.extractor.MarkJobFailedHandler;
 import org.messageexport.extractor.PlanJobHandler;
 import org.messageexport.local.LocalSettings.ExternalEndpoints;
+import org.messageexport.port.ObjectStore;
 import org.messageexport.statemachine.ExecutionEvent;
 import org.messageexport.statemachine.ExecutionResult;
 import org.messageexport.statemachine.ExportJobFunction;
@@ -57,7 +60,25 @@ public final class LocalDeployment implements AutoCloseable {
     static final Duration TASK_TIMEOUT = Duration.ofMinutes(15);
     static final Duration WORKER_TIMEOUT = Duration.ofMinutes(5);
 
+    /**
+     * Sees every function invocation of the deployment, on the invoking thread (the bench's timings).
+     * Implementations must be thread-safe: task functions and worker invocations run concurrently.
+     */
+    public interface Instrumentation {
+        Instrumentation NONE = new Instrumentation() {};
+
+        /** A task function ({@code plan-job}, {@code extract-page}, …) returned or threw after {@code nanos}. */
+        default void taskInvoked(String function, long nanos) {}
+
+        /** The worker handled an event of {@code records} SQS records in {@code nanos}. */
+        default void workerInvoked(int records, long nanos) {}
+
+        /** The worker's object store wrote {@code objects} objects in one {@code putAllJson} of {@code nanos}. */
+        default void objectsPut(int objects, long nanos) {}
+    }
+
     private final LocalSettings settings;
+    private final Instrumentation instrumentation;
     private EmbeddedServices services;
     private boolean ownsServices;
     private Map<String, String> environment;
@@ -71,8 +92,9 @@ public final class LocalDeployment implements AutoCloseable {
     private String queueUrl;
     private String dlqUrl;
 
-    private LocalDeployment(LocalSettings settings) {
+    private LocalDeployment(LocalSettings settings, Instrumentation instrumentation) {
         this.settings = settings;
+        this.instrumentation = instrumentation;
     }
 
     /** Starts services (unless external), creates bucket and queues, migrates the database, wires the functions. */
@@ -85,7 +107,13 @@ public final class LocalDeployment implements AutoCloseable {
      * deployment gets queues of its own and the settings' bucket.
      */
     public static LocalDeployment start(LocalSettings settings, EmbeddedServices shared, Consumer<String> status) throws IOException {
-        LocalDeployment d = new LocalDeployment(settings);
+        return start(settings, shared, status, Instrumentation.NONE);
+    }
+
+    /** As {@link #start(LocalSettings, EmbeddedServices, Consumer)}, with every invocation reported to {@code instrumentation}. */
+    public static LocalDeployment start(LocalSettings settings, EmbeddedServices shared, Consumer<String> status,
+            Instrumentation instrumentation) throws IOException {
+        LocalDeployment d = new LocalDeployment(settings, instrumentation);
         d.services = shared;
         try {
             d.startAll(status);
@@ -164,7 +192,9 @@ public final class LocalDeployment implements AutoCloseable {
         }
 
         extractor = new ExtractorRuntime(ExtractorConfig.fromEnv(environment, SecretLookup.NONE), Clock.systemUTC());
-        worker = WorkerComponents.create(WorkerConfig.fromEnv(environment, SecretLookup.NONE));
+        worker = instrumentation == Instrumentation.NONE
+                ? WorkerComponents.create(WorkerConfig.fromEnv(environment, SecretLookup.NONE))
+                : WorkerComponents.create(WorkerConfig.fromEnv(environment, SecretLookup.NONE), http -> http, this::timed);
         ExportBatchHandler workerHandler = new ExportBatchHandler(worker);
 
         lambdas = LambdaInvokeServer.start(4)
@@ -176,7 +206,14 @@ public final class LocalDeployment implements AutoCloseable {
         String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         poller = new SqsEventSourcePoller(sqs, queueUrl, queueArn, settings.workerBatchSize(), settings.visibilityTimeout(),
-                settings.workerConcurrency(), workerHandler::handleRequest, () -> LocalLambdaContext.of("worker", WORKER_TIMEOUT))
+                settings.workerConcurrency(), (event, context) -> {
+                    long t0 = System.nanoTime();
+                    try {
+                        return workerHandler.handleRequest(event, context);
+                    } finally {
+                        instrumentation.workerInvoked(event.getRecords().size(), System.nanoTime() - t0);
+                    }
+                }, () -> LocalLambdaContext.of("worker", WORKER_TIMEOUT))
                 .start();
     }
 
@@ -206,12 +243,37 @@ public final class LocalDeployment implements AutoCloseable {
         }
     }
 
+    /** The worker's object store, its {@code putAllJson} calls timed. */
+    private ObjectStore timed(ObjectStore store) {
+        return new ObjectStore() {
+            @Override
+            public void putJson(String key, byte[] json) {
+                store.putJson(key, json);
+            }
+
+            @Override
+            public List<PutFailure> putAllJson(List<JsonObject> objects, Deadline deadline) {
+                long t0 = System.nanoTime();
+                try {
+                    return store.putAllJson(objects, deadline);
+                } finally {
+                    instrumentation.objectsPut(objects.size(), System.nanoTime() - t0);
+                }
+            }
+        };
+    }
+
     /** A task handler behind the loopback Invoke API, with a Lambda-like context and timeout. */
-    private static LocalFunction function(String name, RequestStreamHandler handler) {
+    private LocalFunction function(String name, RequestStreamHandler handler) {
         return payload -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(payload), out, LocalLambdaContext.of(name, TASK_TIMEOUT));
-            return out.toByteArray();
+            long t0 = System.nanoTime();
+            try {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                handler.handleRequest(new ByteArrayInputStream(payload), out, LocalLambdaContext.of(name, TASK_TIMEOUT));
+                return out.toByteArray();
+            } finally {
+                instrumentation.taskInvoked(name, System.nanoTime() - t0);
+            }
         };
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "local-runner", mixinStandardHelpOptions = true, version = "message-export 0.1.0",
         description = "Runs Message Export on this machine: embedded Elasticsearch, MySQL, SQS and S3 (or real endpoints),"
                 + " the real state machine on aws-local-stepfunctions, the Lambda handlers in-process.",
-        subcommands = {RunCommand.class, MigrateCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, MigrateCommand.class})
 public final class LocalRunner {
     public static void main(String[] args) {
         configureLogging(args);
