@@ -3,6 +3,12 @@ package org.messageexport.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.messageexport.config.JobSettings;
 import org.messageexport.domain.Deadline;
 import org.messageexport.domain.ExtractionCursor;
@@ -36,6 +42,12 @@ public final class PageExtractor {
     private final BatchQueue queue;
     private final JobSettings settings;
     private final Clock clock;
+    /** Reads the next page of ids ahead: at most one thread, gone when idle. */
+    private final ExecutorService reader = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "id-reader");
+        t.setDaemon(true);
+        return t;
+    });
 
     public PageExtractor(JobStore jobs, TrackingStore tracking, MessageIndex index, BatchQueue queue, JobSettings settings, Clock clock) {
         this.jobs = jobs;
@@ -55,11 +67,13 @@ public final class PageExtractor {
         long extracted = 0;
         long slowestPageNanos = 0;
         boolean windowExhausted = job.extractionDone();
-        ExtractionCursor cursor = job.cursor();
+        // The next page is read while the current one is recorded and sent (a page read ahead and not used when
+        // the call stops is dropped: the saved cursor is after the last recorded page).
+        Future<IdPage> ahead = windowExhausted ? null : readAhead(job, job.cursor());
         // At least one page per call, so that even a tiny budget makes progress.
         while (!windowExhausted) {
             long p0 = System.nanoTime();
-            IdPage page = index.nextPage(job.window(), cursor, settings.pageSize());
+            IdPage page = await(ahead);
             if (page.isEmpty()) {
                 index.release(page.next());
                 if (!jobs.markExtractionDone(jobId, executionId, clock.instant())) {
@@ -69,9 +83,9 @@ public final class PageExtractor {
                 break;
             }
             requireTrackableIds(page.ids());
+            ahead = readAhead(job, page.next());
             List<MessageBatch> batches = tracking.recordPage(job, executionId, page.ids(), settings.batchSize(), page.next(), clock.instant());
             sender.send(batches);
-            cursor = page.next();
             pages++;
             extracted += page.ids().size();
             long pageNanos = System.nanoTime() - p0;
@@ -102,6 +116,21 @@ public final class PageExtractor {
             throw new JobOwnershipLostException(jobId, executionId);
         }
         return job;
+    }
+
+    private Future<IdPage> readAhead(JobRun job, ExtractionCursor cursor) {
+        return reader.submit(() -> index.nextPage(job.window(), cursor, settings.pageSize()));
+    }
+
+    private static IdPage await(Future<IdPage> page) {
+        try {
+            return page.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading ids", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
     }
 
     /**

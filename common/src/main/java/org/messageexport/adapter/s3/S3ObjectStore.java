@@ -11,18 +11,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.messageexport.adapter.AwsClients;
 import org.messageexport.config.AwsEndpointConfig;
 import org.messageexport.domain.Deadline;
 import org.messageexport.port.ObjectStore;
 import org.messageexport.port.TransientException;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -59,17 +57,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
      * {@code maxConnections} connections and timeouts on every call, over {@code httpClient}.
      */
     public static S3Client client(AwsEndpointConfig endpoint, SdkHttpClient httpClient) {
-        S3ClientBuilder b = S3Client.builder()
-                .region(Region.of(endpoint.region()))
+        S3ClientBuilder b = AwsClients.configure(S3Client.builder(), endpoint)
                 .httpClient(httpClient)
+                // integrity: every PUT carries Content-MD5, which S3 verifies; a second (CRC32) checksum would only cost CPU
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(10)).apiCallTimeout(Duration.ofSeconds(30)));
-        endpoint.endpoint().ifPresent(uri -> b.endpointOverride(uri).forcePathStyle(true));
-        if (endpoint.accessKeyId() != null && endpoint.secretAccessKey() != null) {
-            b.credentialsProvider(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(endpoint.accessKeyId(), endpoint.secretAccessKey())));
-        } else {
-            b.credentialsProvider(DefaultCredentialsProvider.builder().build());
-        }
+        endpoint.endpoint().ifPresent(uri -> b.forcePathStyle(true));
         return b.build();
     }
 

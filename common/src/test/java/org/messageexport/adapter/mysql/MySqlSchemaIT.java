@@ -77,10 +77,15 @@ class MySqlSchemaIT {
         String url = db.jdbcUrl() + "_old";
         try (var old = MySqlDatabase.pool(new DatabaseConfig(url, db.user(), db.password(), 1), "old")) {
             assertThatThrownBy(() -> MySqlDatabase.requireCurrentSchema(old))
-                    .hasMessageStartingWith("database schema is older than this code expects (pending: V1, V2, V3")
+                    .hasMessageStartingWith("database schema is older than this code expects (at none, needs V" + MySqlDatabase.SCHEMA_VERSION + ")")
                     .hasMessageNotContaining("\n");
             MySqlDatabase.migrate(old);
             MySqlDatabase.requireCurrentSchema(old);
+            try (Connection c = old.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM flyway_schema_history WHERE version = '" + MySqlDatabase.SCHEMA_VERSION + "'");
+            }
+            assertThatThrownBy(() -> MySqlDatabase.requireCurrentSchema(old))
+                    .hasMessageContaining("(at V" + (MySqlDatabase.SCHEMA_VERSION - 1) + ", needs V" + MySqlDatabase.SCHEMA_VERSION + ")");
         } finally {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE " + db.database() + "_old");
