@@ -16,6 +16,8 @@ import org.elasticsearch.transport.netty4.Netty4Plugin;
 /** A single-node Elasticsearch 8.19 inside this JVM, HTTP on 127.0.0.1 and a free port. */
 final class EmbeddedElasticsearch implements Closeable {
     private static boolean loggingConfigured;
+    /** Held: java.util.logging keeps only weak references to loggers, and a collected one forgets its level. */
+    private static final java.util.logging.Logger LUCENE_JUL = java.util.logging.Logger.getLogger("org.apache.lucene");
     private final Node node;
     private final int httpPort;
 
@@ -58,6 +60,8 @@ final class EmbeddedElasticsearch implements Closeable {
      */
     static synchronized void configureLogging() {
         if (!loggingConfigured) {
+            // Lucene logs through java.util.logging (vector API and mmap notices on every start)
+            LUCENE_JUL.setLevel(java.util.logging.Level.SEVERE);
             LogConfigurator.configureESLogging();
             LogConfigurator.configureWithoutConfig(Settings.EMPTY);
             loggingConfigured = true;

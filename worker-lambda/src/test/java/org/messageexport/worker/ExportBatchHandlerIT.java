@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.messageexport.adapter.elasticsearch.ElasticsearchClients;
+import org.messageexport.adapter.lambda.LocalLambdaContext;
 import org.messageexport.config.ElasticsearchConfig;
 import org.messageexport.config.Env;
 import org.messageexport.config.EnvNames;
@@ -134,7 +135,7 @@ class ExportBatchHandlerIT {
     }
 
     private SQSBatchResponse handle(SQSEvent event, Duration budget) {
-        return handler.handleRequest(event, new TestContext(budget));
+        return handler.handleRequest(event, LocalLambdaContext.of("worker", budget));
     }
 
     record Row(String status, String s3Path, String lastError, int attempts, String completedAt) {}

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.messageexport.adapter.lambda.LocalLambdaContext;
 
 /**
  * Runs in a JVM of its own on the shaded jar (plus this class): builds the handler the way the Lambda
@@ -25,7 +26,7 @@ public final class JarSmokeMain {
         SQSEvent event = new SQSEvent();
         event.setRecords(List.of(record));
         long t1 = System.nanoTime();
-        SQSBatchResponse response = handler.handleRequest(event, new TestContext(Duration.ofMinutes(1)));
+        SQSBatchResponse response = handler.handleRequest(event, LocalLambdaContext.of("worker", Duration.ofMinutes(1)));
         long handleMillis = (System.nanoTime() - t1) / 1_000_000;
         System.out.println("INIT_MS=" + initMillis);
         System.out.println("FIRST_BATCH_MS=" + handleMillis);

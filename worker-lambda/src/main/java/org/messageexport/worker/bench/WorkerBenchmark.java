@@ -3,10 +3,7 @@ package org.messageexport.worker.bench;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +30,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.messageexport.adapter.elasticsearch.ElasticsearchClients;
+import org.messageexport.adapter.lambda.LocalLambdaContext;
 import org.messageexport.adapter.mysql.MySqlDatabase;
 import org.messageexport.adapter.mysql.MySqlJobStore;
 import org.messageexport.adapter.mysql.MySqlTrackingStore;
@@ -133,7 +131,7 @@ public final class WorkerBenchmark {
                         resetHeapPeaks();
                     }
                     long start = System.nanoTime();
-                    SQSBatchResponse response = handler.handleRequest(event(batches.get(i)), new BenchContext(Duration.ofMinutes(15)));
+                    SQSBatchResponse response = handler.handleRequest(event(batches.get(i)), LocalLambdaContext.of("worker", Duration.ofMinutes(15)));
                     double took = (System.nanoTime() - start) / 1e6;
                     if (!response.getBatchItemFailures().isEmpty()) {
                         throw new IllegalStateException("batch " + batches.get(i).batchId() + " was not exported; see the log");
@@ -319,67 +317,4 @@ public final class WorkerBenchmark {
         return event;
     }
 
-    /** The Lambda context of an invocation with {@code budget} to run. */
-    private static final class BenchContext implements Context {
-        private final long end;
-
-        BenchContext(Duration budget) {
-            this.end = System.currentTimeMillis() + budget.toMillis();
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return (int) Math.max(0, end - System.currentTimeMillis());
-        }
-
-        @Override
-        public String getAwsRequestId() {
-            return "bench";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "bench";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "bench";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "worker";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "bench";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return null;
-        }
-    }
 }
