@@ -57,6 +57,7 @@ import org.messageexport.port.ObjectStore.PutFailure;
 import org.messageexport.sample.SampleDataSeeder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -79,14 +80,11 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--messages", defaultValue = "20000", description = "Sample messages (default ${DEFAULT-VALUE}).")
-    int messages;
+    @Mixin
+    SampleDataOptions sample;
 
-    @Option(names = "--days", defaultValue = "3", description = "Days the messages spread over; the window covers them all (default ${DEFAULT-VALUE}).")
-    int days;
 
-    @Option(names = "--side-docs", defaultValue = "10", description = "0..N history, status and audit documents per message (default ${DEFAULT-VALUE}).")
-    int sideDocs;
+
 
     @Option(names = "--repeat", defaultValue = "1", description = "Runs of every phase; figures are medians (default ${DEFAULT-VALUE}).")
     int repeat;
@@ -192,23 +190,23 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = System.out;
-        if (messages < 1 || days < 1 || repeat < 1 || workers < 1 || baselineWorkers < 1 || putConcurrency < 1 || probeBatches < 0
-                || sideDocs < 0 || (baselineMessages != null && baselineMessages < 1)) {
+        if (!sample.valid() || repeat < 1 || workers < 1 || baselineWorkers < 1 || putConcurrency < 1 || probeBatches < 0
+                || (baselineMessages != null && baselineMessages < 1)) {
             throw new ParameterException(spec.commandLine(), "--messages, --days, --repeat, --workers, --baseline-workers and"
                     + " --put-concurrency must be >= 1; --probe-batches and --side-docs >= 0");
         }
         boolean tempData = dataDir == null;
         Path data = tempData ? Files.createTempDirectory("message-export-bench") : dataDir;
-        LocalDate first = LocalDate.now(ZoneOffset.UTC).minusDays(days + 2L);
-        ExportWindow window = new ExportWindow(first, first.plusDays(days));
+        LocalDate first = sample.firstDay(LocalDate.now(ZoneOffset.UTC));
+        ExportWindow window = new ExportWindow(first, first.plusDays(sample.days));
         LocalSettings settings = LocalSettings.defaults(first)
-                .withWindow(first, Period.ofDays(days))
+                .withWindow(first, Period.ofDays(sample.days))
                 .withS3Directory(data.resolve("s3"))
                 .withWorkers(workers, Duration.ofSeconds(30));
         Timings timings = new Timings();
         String loadBefore = loadAverage();
         out.printf(Locale.ROOT, "· bench: %,d messages over %d days (0..%d side documents each per collection), window %s, repeat %d;"
-                + " %d CPUs, load average %s%n", messages, days, sideDocs, window, repeat, Runtime.getRuntime().availableProcessors(), loadBefore);
+                + " %d CPUs, load average %s%n", sample.messages, sample.days, sample.sideDocs, window, repeat, Runtime.getRuntime().availableProcessors(), loadBefore);
         try (LocalDeployment deployment = LocalDeployment.start(settings, null, s -> out.println("· " + s), timings)) {
             seed(deployment, first);
             Map<String, String> env = deployment.environment();
@@ -281,7 +279,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalStateException("index " + SampleDataSeeder.MESSAGES + " is not empty (" + existing + ")");
             }
             long t0 = System.nanoTime();
-            SampleDataSeeder.Seeded seeded = seeder.seed(SampleDataSeeder.Spec.evenlyOver(messages, first, days, sideDocs), n -> {});
+            SampleDataSeeder.Seeded seeded = seeder.seed(sample.spec(first), n -> {});
             out.printf(Locale.ROOT, "· seeded %,d messages with %,d side documents in %.1f s%n", seeded.messages(),
                     seeded.sideDocuments(), (System.nanoTime() - t0) / 1e9);
         } finally {
@@ -579,7 +577,7 @@ final class BenchCommand implements Callable<Integer> {
 
         out.println();
         out.printf(Locale.ROOT, "Bench results (medians of %d run%s; %,d messages; load average %s before, %s after)%n", runs.size(),
-                runs.size() == 1 ? "" : "s", messages, loadBefore, loadAfter);
+                runs.size() == 1 ? "" : "s", sample.messages, loadBefore, loadAfter);
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-44s", ""));
         for (int i = 1; i <= runs.size(); i++) {
             header.append(String.format(Locale.ROOT, "%10s", "run " + i));
@@ -631,9 +629,9 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode json = JSON.createObjectNode();
         json.put("bench", "message-export");
         json.put("at", java.time.Instant.now().toString());
-        json.put("messages", messages).put("days", days).put("sideDocs", sideDocs).put("repeat", runs.size())
+        json.put("messages", sample.messages).put("days", sample.days).put("sideDocs", sample.sideDocs).put("repeat", runs.size())
                 .put("workers", workers).put("baselineWorkers", baselineWorkers)
-                .put("baselineMessages", extractOnly || skipBaseline ? 0 : baselineMessages == null ? messages : Math.min(messages, baselineMessages)).put("putConcurrency", putConcurrency)
+                .put("baselineMessages", extractOnly || skipBaseline ? 0 : baselineMessages == null ? sample.messages : Math.min(sample.messages, baselineMessages)).put("putConcurrency", putConcurrency)
                 .put("extractOnly", extractOnly).put("cpus", Runtime.getRuntime().availableProcessors())
                 .put("loadBefore", loadBefore).put("loadAfter", loadAfter);
         ObjectNode medians = json.putObject("medians");

@@ -22,6 +22,7 @@ import org.messageexport.local.LocalSettings.ExternalEndpoints;
 import org.messageexport.sample.SampleDataSeeder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -38,14 +39,11 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--messages", defaultValue = "20000", description = "Sample messages to seed when the index is empty (default ${DEFAULT-VALUE}).")
-    int messages;
+    @Mixin
+    SampleDataOptions sample;
 
-    @Option(names = "--days", defaultValue = "3", description = "Days the sample messages spread over (default ${DEFAULT-VALUE}).")
-    int days;
 
-    @Option(names = "--side-docs", defaultValue = "10", description = "Each message gets 0..N history, status and audit documents each (default ${DEFAULT-VALUE}).")
-    int sideDocs;
+
 
     @Option(names = "--window-days", description = "Length of a scheduled window in days (default: all sample days in one window, else 1).")
     Integer windowDays;
@@ -115,10 +113,9 @@ final class RunCommand implements Callable<Integer> {
         PrintStream out = System.out;
         validate();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        // sample days end two days ago, so that the window is complete whatever the safety lag
-        LocalDate firstSampleDay = today.minusDays(days + 2L);
+        LocalDate firstSampleDay = sample.firstDay(today);
         LocalDate first = firstStartDate != null ? firstStartDate : firstSampleDay;
-        int window = windowDays != null ? windowDays : (windows == 1 ? days : 1);
+        int window = windowDays != null ? windowDays : (windows == 1 ? sample.days : 1);
         LocalSettings settings = LocalSettings.defaults(first)
                 .withWindow(first, Period.ofDays(window))
                 .withS3Directory(dataDir.resolve("s3"))
@@ -161,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
         if (startDate != null && windows != 1) {
             throw new ParameterException(spec.commandLine(), "--windows cannot be combined with a manual window");
         }
-        if (messages < 1 || days < 1 || windows < 1 || workers < 1 || sideDocs < 0 || (windowDays != null && windowDays < 1)) {
+        if (!sample.valid() || windows < 1 || workers < 1 || (windowDays != null && windowDays < 1)) {
             throw new ParameterException(spec.commandLine(), "--messages, --days, --windows, --workers and --window-days must be >= 1");
         }
         if (esUrl != null && (jdbcUrl == null || bucket == null || queueUrl == null)) {
@@ -182,9 +179,9 @@ final class RunCommand implements Callable<Integer> {
                 return;
             }
             long t0 = System.currentTimeMillis();
-            SampleDataSeeder.Seeded seeded = seeder.seed(SampleDataSeeder.Spec.evenlyOver(messages, firstDay, days, sideDocs), n -> {});
+            SampleDataSeeder.Seeded seeded = seeder.seed(sample.spec(firstDay), n -> {});
             out.printf(Locale.ROOT, "· seeded %,d sample messages over %s .. %s with %,d history/status/audit documents in %.1f s%n",
-                    seeded.messages(), firstDay, firstDay.plusDays(days - 1L), seeded.sideDocuments(),
+                    seeded.messages(), firstDay, firstDay.plusDays(sample.days - 1L), seeded.sideDocuments(),
                     (System.currentTimeMillis() - t0) / 1000.0);
         } finally {
             es._transport().close();
