@@ -27,9 +27,11 @@ public final class AwsClients {
     public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, AwsEndpointConfig config) {
         builder.region(Region.of(config.region()));
         config.endpoint().ifPresent(builder::endpointOverride);
-        builder.credentialsProvider(config.accessKeyId() != null && config.secretAccessKey() != null
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey()))
-                : DefaultCredentialsProvider.builder().build());
+        builder.credentialsProvider(
+                config.accessKeyId() != null && config.secretAccessKey() != null
+                        ? StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey()))
+                        : DefaultCredentialsProvider.builder().build());
         return builder;
     }
 }

@@ -18,7 +18,8 @@ public record DatabaseConfig(String url, String username, String password, int p
             user = user != null ? user : secret.get("username");
             password = secret.get("password");
             if (user == null || password == null) {
-                throw new ConfigException(EnvNames.DB_SECRET_ARN + " must name a secret with 'username' and 'password'");
+                throw new ConfigException(
+                        EnvNames.DB_SECRET_ARN + " must name a secret with 'username' and 'password'");
             }
         }
         return new DatabaseConfig(

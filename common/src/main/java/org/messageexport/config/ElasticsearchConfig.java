@@ -5,7 +5,13 @@ import java.util.Map;
 
 /** The cluster and the messages index. Credentials: none, basic, or an API key (env or secret). */
 public record ElasticsearchConfig(
-        URI url, String username, String password, String apiKey, String messagesIndex, String timestampField, String idField) {
+        URI url,
+        String username,
+        String password,
+        String apiKey,
+        String messagesIndex,
+        String timestampField,
+        String idField) {
 
     public static final String DEFAULT_INDEX = "messages";
     public static final String DEFAULT_TIMESTAMP_FIELD = "timestamp";
@@ -25,11 +31,13 @@ public record ElasticsearchConfig(
             user = secret.getOrDefault("username", user);
             password = secret.get("password");
             if (apiKey == null && (user == null || password == null)) {
-                throw new ConfigException(EnvNames.ES_SECRET_ARN + " must name a secret with 'apiKey' or 'username' and 'password'");
+                throw new ConfigException(
+                        EnvNames.ES_SECRET_ARN + " must name a secret with 'apiKey' or 'username' and 'password'");
             }
         }
         return new ElasticsearchConfig(
-                env.uri(EnvNames.ES_URL).orElseThrow(() -> new ConfigException(EnvNames.ES_URL + " is required but not set")),
+                env.uri(EnvNames.ES_URL)
+                        .orElseThrow(() -> new ConfigException(EnvNames.ES_URL + " is required but not set")),
                 user,
                 password,
                 apiKey,

@@ -34,17 +34,19 @@ public final class Env {
     }
 
     public int nonNegativeInt(String name, int fallback) {
-        return optional(name).map(v -> {
-            try {
-                int n = Integer.parseInt(v);
-                if (n < 0) {
-                    throw new ConfigException(name + " must be >= 0, got " + v);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new ConfigException(name + " must be a whole number, got '" + v + "'");
-            }
-        }).orElse(fallback);
+        return optional(name)
+                .map(v -> {
+                    try {
+                        int n = Integer.parseInt(v);
+                        if (n < 0) {
+                            throw new ConfigException(name + " must be >= 0, got " + v);
+                        }
+                        return n;
+                    } catch (NumberFormatException e) {
+                        throw new ConfigException(name + " must be a whole number, got '" + v + "'");
+                    }
+                })
+                .orElse(fallback);
     }
 
     private static int parsePositive(String name, String v) {
@@ -61,32 +63,37 @@ public final class Env {
 
     /** An ISO-8601 duration such as {@code PT15M}. */
     public Duration duration(String name, Duration fallback) {
-        return optional(name).map(v -> {
-            try {
-                Duration d = Duration.parse(v);
-                if (d.isNegative() || d.isZero()) {
-                    throw new ConfigException(name + " must be a positive duration, got " + v);
-                }
-                return d;
-            } catch (DateTimeParseException e) {
-                throw new ConfigException(name + " must be an ISO-8601 duration such as PT15M, got '" + v + "'");
-            }
-        }).orElse(fallback);
+        return optional(name)
+                .map(v -> {
+                    try {
+                        Duration d = Duration.parse(v);
+                        if (d.isNegative() || d.isZero()) {
+                            throw new ConfigException(name + " must be a positive duration, got " + v);
+                        }
+                        return d;
+                    } catch (DateTimeParseException e) {
+                        throw new ConfigException(
+                                name + " must be an ISO-8601 duration such as PT15M, got '" + v + "'");
+                    }
+                })
+                .orElse(fallback);
     }
 
     /** An ISO-8601 period of whole days such as {@code P1D}. */
     public Period days(String name, Period fallback) {
-        return optional(name).map(v -> {
-            try {
-                Period p = Period.parse(v);
-                if (p.getYears() != 0 || p.getMonths() != 0 || p.getDays() <= 0) {
-                    throw new ConfigException(name + " must be a whole number of days such as P1D, got " + v);
-                }
-                return p;
-            } catch (DateTimeParseException e) {
-                throw new ConfigException(name + " must be a period of days such as P1D, got '" + v + "'");
-            }
-        }).orElse(fallback);
+        return optional(name)
+                .map(v -> {
+                    try {
+                        Period p = Period.parse(v);
+                        if (p.getYears() != 0 || p.getMonths() != 0 || p.getDays() <= 0) {
+                            throw new ConfigException(name + " must be a whole number of days such as P1D, got " + v);
+                        }
+                        return p;
+                    } catch (DateTimeParseException e) {
+                        throw new ConfigException(name + " must be a period of days such as P1D, got '" + v + "'");
+                    }
+                })
+                .orElse(fallback);
     }
 
     public Optional<LocalDate> date(String name) {
@@ -106,7 +113,8 @@ public final class Env {
             try {
                 URI u = URI.create(v);
                 if (u.getScheme() == null || u.getHost() == null) {
-                    throw new ConfigException(name + " must be an absolute URL such as http://host:port, got '" + v + "'");
+                    throw new ConfigException(
+                            name + " must be an absolute URL such as http://host:port, got '" + v + "'");
                 }
                 return u;
             } catch (IllegalArgumentException e) {

@@ -10,11 +10,13 @@ public final class EnvNames {
     // Elasticsearch
     /** Base URL of the cluster, e.g. {@code https://search.example:9200}. */
     public static final String ES_URL = "ES_URL";
+
     public static final String ES_USERNAME = "ES_USERNAME";
     public static final String ES_PASSWORD = "ES_PASSWORD";
     public static final String ES_API_KEY = "ES_API_KEY";
     /** Secrets Manager secret holding {@code {"username","password"}} or {@code {"apiKey"}} (AWS). */
     public static final String ES_SECRET_ARN = "ES_SECRET_ARN";
+
     public static final String MESSAGES_INDEX = "MESSAGES_INDEX";
     public static final String MESSAGE_TIMESTAMP_FIELD = "MESSAGE_TIMESTAMP_FIELD";
     /** The field that holds a message's id; {@code _id} (the default) means the document id. */
@@ -28,6 +30,7 @@ public final class EnvNames {
     public static final String DB_PASSWORD = "DB_PASSWORD";
     /** Secrets Manager secret holding {@code {"username","password"}} (the RDS format) (AWS). */
     public static final String DB_SECRET_ARN = "DB_SECRET_ARN";
+
     public static final String DB_POOL_SIZE = "DB_POOL_SIZE";
 
     // S3
@@ -37,6 +40,7 @@ public final class EnvNames {
     public static final String S3_ENDPOINT = "S3_ENDPOINT";
     /** {@code AES256} (default) or {@code aws:kms}; {@code none} for local S3-compatible stores that refuse the header. */
     public static final String S3_SSE = "S3_SSE";
+
     public static final String S3_KMS_KEY_ID = "S3_KMS_KEY_ID";
     public static final String PUT_CONCURRENCY = "PUT_CONCURRENCY";
     public static final String MAX_DOCUMENT_BYTES = "MAX_DOCUMENT_BYTES";

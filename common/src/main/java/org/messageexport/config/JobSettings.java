@@ -35,7 +35,8 @@ public record JobSettings(
             throw new ConfigException(EnvNames.BATCH_SIZE + " must be <= " + MAX_BATCH_SIZE + ", got " + batchSize);
         }
         if (pageSize > 10_000) {
-            throw new ConfigException(EnvNames.PAGE_SIZE + " must be <= 10000 (index.max_result_window), got " + pageSize);
+            throw new ConfigException(
+                    EnvNames.PAGE_SIZE + " must be <= 10000 (index.max_result_window), got " + pageSize);
         }
     }
 
@@ -46,7 +47,8 @@ public record JobSettings(
                 env.duration(EnvNames.PIT_KEEP_ALIVE, Duration.ofMinutes(5)),
                 env.days(EnvNames.EXPORT_WINDOW, Period.ofDays(1)),
                 env.duration(EnvNames.SAFETY_LAG, Duration.ofHours(1)),
-                env.date(EnvNames.FIRST_START_DATE).or(() -> env.optional(EnvNames.CONFIG_FILE).map(JobSettings::startDateFromFile)),
+                env.date(EnvNames.FIRST_START_DATE)
+                        .or(() -> env.optional(EnvNames.CONFIG_FILE).map(JobSettings::startDateFromFile)),
                 env.nonNegativeInt(EnvNames.FAILURE_BUDGET, 0),
                 env.duration(EnvNames.JOB_DEADLINE, Duration.ofHours(12)),
                 env.duration(EnvNames.LEASE_DURATION, Duration.ofMinutes(15)),

@@ -11,7 +11,9 @@ public final class SideCollections {
     private SideCollections() {}
 
     public static List<SideCollection> from(Env env) {
-        return env.optional(EnvNames.SIDE_COLLECTIONS).map(SideCollections::parse).orElse(SideCollection.DEFAULTS);
+        return env.optional(EnvNames.SIDE_COLLECTIONS)
+                .map(SideCollections::parse)
+                .orElse(SideCollection.DEFAULTS);
     }
 
     static List<SideCollection> parse(String spec) {
@@ -20,12 +22,13 @@ public final class SideCollections {
         for (String item : spec.split(",")) {
             String[] parts = item.trim().split(":", -1);
             if (parts.length != 4 || java.util.Arrays.stream(parts).anyMatch(p -> p.isBlank())) {
-                throw new ConfigException(EnvNames.SIDE_COLLECTIONS + " must be name:index:joinField:sortField[,...], got '"
-                        + item.trim() + "'");
+                throw new ConfigException(EnvNames.SIDE_COLLECTIONS
+                        + " must be name:index:joinField:sortField[,...], got '" + item.trim() + "'");
             }
             String name = parts[0].trim();
             if (name.equals("message_id") || name.equals("message") || name.equals("export") || !names.add(name)) {
-                throw new ConfigException(EnvNames.SIDE_COLLECTIONS + " has a duplicate or reserved collection name '" + name + "'");
+                throw new ConfigException(
+                        EnvNames.SIDE_COLLECTIONS + " has a duplicate or reserved collection name '" + name + "'");
             }
             out.add(new SideCollection(name, parts[1].trim(), parts[2].trim(), parts[3].trim()));
         }

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param sideDocuments the {@code _source} of each side document by collection name, in the collection's
  *     sort order (ties by document id); every configured collection is present, possibly empty
  */
-public record MessageDocument(String messageId, String index, JsonNode source, Map<String, List<JsonNode>> sideDocuments) {
+public record MessageDocument(
+        String messageId, String index, JsonNode source, Map<String, List<JsonNode>> sideDocuments) {
     public MessageDocument {
         sideDocuments = Map.copyOf(sideDocuments);
     }

@@ -69,7 +69,12 @@ public record ObjectKeyScheme(String prefix) {
     }
 
     private static boolean isSafe(int b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '-' || b == '_' || b == '.';
+        return (b >= 'a' && b <= 'z')
+                || (b >= 'A' && b <= 'Z')
+                || (b >= '0' && b <= '9')
+                || b == '-'
+                || b == '_'
+                || b == '.';
     }
 
     private static String sha256(byte[] bytes) {

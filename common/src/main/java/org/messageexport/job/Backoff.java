@@ -82,9 +82,12 @@ public final class Backoff {
     }
 
     public void run(String what, Runnable action, Deadline deadline) {
-        call(what, () -> {
-            action.run();
-            return null;
-        }, deadline);
+        call(
+                what,
+                () -> {
+                    action.run();
+                    return null;
+                },
+                deadline);
     }
 }

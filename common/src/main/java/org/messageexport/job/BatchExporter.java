@@ -70,7 +70,12 @@ public final class BatchExporter {
     private final Clock clock;
 
     public BatchExporter(
-            TrackingStore tracking, MessageDocuments documents, ObjectStore objects, Settings settings, Backoff backoff, Clock clock) {
+            TrackingStore tracking,
+            MessageDocuments documents,
+            ObjectStore objects,
+            Settings settings,
+            Backoff backoff,
+            Clock clock) {
         this.tracking = tracking;
         this.documents = documents;
         this.objects = objects;
@@ -95,6 +100,7 @@ public final class BatchExporter {
         private final Deadline deadline;
         /** Deadline for the work before recording results. */
         private final Deadline workDeadline;
+
         private final String leaseToken = UUID.randomUUID().toString();
         private final long startNanos = System.nanoTime();
         private final List<ExportedMessage> exported = new ArrayList<>();
@@ -102,6 +108,7 @@ public final class BatchExporter {
         private final List<MessageError> retryable = new ArrayList<>();
         /** Ids map to keys one to one (ObjectKeyScheme is injective), so a key finds its row. */
         private final Map<String, String> idByKey = new HashMap<>();
+
         private long bytes;
         private int claimed;
         private long claimNanos, readNanos, buildNanos, writeNanos;
@@ -117,8 +124,11 @@ public final class BatchExporter {
             List<String> ids;
             try {
                 Instant now = clock.instant();
-                Duration lease = min(settings.leaseDuration(), deadline.remaining().plus(settings.settleReserve()));
-                ids = backoff.call("claim", () -> tracking.claim(batch.jobId(), batch.messageIds(), leaseToken, now, now.plus(lease)),
+                Duration lease =
+                        min(settings.leaseDuration(), deadline.remaining().plus(settings.settleReserve()));
+                ids = backoff.call(
+                        "claim",
+                        () -> tracking.claim(batch.jobId(), batch.messageIds(), leaseToken, now, now.plus(lease)),
                         workDeadline);
             } catch (RuntimeException e) {
                 return unacknowledged("claim failed: " + describe(e), e);
@@ -126,8 +136,10 @@ public final class BatchExporter {
             claimNanos = System.nanoTime() - startNanos;
             claimed = ids.size();
             if (claimed < batch.messageIds().size()) {
-                log.info("{} of {} messages not claimed (completed already, or held by a live lease)",
-                        batch.messageIds().size() - claimed, batch.messageIds().size());
+                log.info(
+                        "{} of {} messages not claimed (completed already, or held by a live lease)",
+                        batch.messageIds().size() - claimed,
+                        batch.messageIds().size());
             }
             if (!ids.isEmpty()) {
                 List<JsonObject> toWrite;
@@ -148,7 +160,8 @@ public final class BatchExporter {
 
         private List<JsonObject> documents(List<String> ids) {
             long r = System.nanoTime();
-            Map<String, MessageDocument> found = backoff.call("read documents", () -> documents.fetch(ids), workDeadline);
+            Map<String, MessageDocument> found =
+                    backoff.call("read documents", () -> documents.fetch(ids), workDeadline);
             long b = System.nanoTime();
             readNanos = b - r;
             Instant exportedAt = clock.instant();
@@ -161,13 +174,16 @@ public final class BatchExporter {
                 }
                 Optional<Instant> ts = MessageTimestamp.of(doc.source(), settings.timestampField());
                 if (ts.isEmpty()) {
-                    permanent.add(new MessageError(id, "no usable timestamp in field '" + settings.timestampField() + "'"));
+                    permanent.add(
+                            new MessageError(id, "no usable timestamp in field '" + settings.timestampField() + "'"));
                     continue;
                 }
                 byte[] json = writer.write(doc, batch.jobId(), batch.batchId(), exportedAt);
                 if (json.length > settings.maxDocumentBytes()) {
-                    permanent.add(new MessageError(id, "document of " + json.length + " bytes exceeds MAX_DOCUMENT_BYTES ("
-                            + settings.maxDocumentBytes() + ")"));
+                    permanent.add(new MessageError(
+                            id,
+                            "document of " + json.length + " bytes exceeds MAX_DOCUMENT_BYTES ("
+                                    + settings.maxDocumentBytes() + ")"));
                     continue;
                 }
                 String key = settings.keys().key(id, ts.get());
@@ -201,7 +217,9 @@ public final class BatchExporter {
                 }
                 if (retry && !backoff.pause(attempt, workDeadline)) {
                     for (JsonObject o : again) {
-                        retryable.add(new MessageError(idByKey.get(o.key()), "S3 PUT failed: " + describe(failed.get(o.key()).error())));
+                        retryable.add(new MessageError(
+                                idByKey.get(o.key()),
+                                "S3 PUT failed: " + describe(failed.get(o.key()).error())));
                     }
                     break;
                 }
@@ -231,12 +249,15 @@ public final class BatchExporter {
                 return unacknowledged("recording the results failed: " + describe(e), e);
             }
             if (!retryable.isEmpty()) {
-                String problem = retryable.size() + " messages not exported" + (lastReceive ? " (failed: last receive)" : " (released)")
-                        + ", e.g. " + retryable.getFirst().messageId() + ": " + retryable.getFirst().reason();
+                String problem = retryable.size() + " messages not exported"
+                        + (lastReceive ? " (failed: last receive)" : " (released)") + ", e.g. "
+                        + retryable.getFirst().messageId() + ": "
+                        + retryable.getFirst().reason();
                 return outcome(false, problem);
             }
             try {
-                backoff.run("mark batch done", () -> tracking.markBatchDone(batch.batchId(), clock.instant()), deadline);
+                backoff.run(
+                        "mark batch done", () -> tracking.markBatchDone(batch.batchId(), clock.instant()), deadline);
             } catch (RuntimeException e) {
                 return unacknowledged("marking the batch done failed: " + describe(e), e);
             }
@@ -245,7 +266,8 @@ public final class BatchExporter {
 
         private List<MessageError> withGivingUp(List<MessageError> errors) {
             return errors.stream()
-                    .map(e -> new MessageError(e.messageId(), e.reason() + " (gave up on receive " + receiveCount + ")"))
+                    .map(e ->
+                            new MessageError(e.messageId(), e.reason() + " (gave up on receive " + receiveCount + ")"))
                     .toList();
         }
 
@@ -258,10 +280,23 @@ public final class BatchExporter {
             boolean lastReceive = receiveCount >= settings.maxReceiveCount();
             long total = System.nanoTime() - startNanos;
             long record = total - claimNanos - readNanos - buildNanos - writeNanos;
-            return new BatchOutcome(batch.jobId(), batch.batchId(), acknowledged, claimed, exported.size(),
-                    permanent.size() + (lastReceive ? retryable.size() : 0), lastReceive ? 0 : retryable.size(), bytes,
-                    total / 1_000_000, reason, new BatchOutcome.Phases(claimNanos / 1_000_000, readNanos / 1_000_000,
-                            buildNanos / 1_000_000, writeNanos / 1_000_000, Math.max(0, record) / 1_000_000));
+            return new BatchOutcome(
+                    batch.jobId(),
+                    batch.batchId(),
+                    acknowledged,
+                    claimed,
+                    exported.size(),
+                    permanent.size() + (lastReceive ? retryable.size() : 0),
+                    lastReceive ? 0 : retryable.size(),
+                    bytes,
+                    total / 1_000_000,
+                    reason,
+                    new BatchOutcome.Phases(
+                            claimNanos / 1_000_000,
+                            readNanos / 1_000_000,
+                            buildNanos / 1_000_000,
+                            writeNanos / 1_000_000,
+                            Math.max(0, record) / 1_000_000));
         }
     }
 

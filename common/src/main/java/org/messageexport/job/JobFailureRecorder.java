@@ -4,8 +4,8 @@ import java.time.Clock;
 import org.messageexport.domain.JobStatus;
 import org.messageexport.domain.ProgressCounts;
 import org.messageexport.port.JobStore;
-import org.messageexport.port.TrackingStore;
 import org.messageexport.port.JobStore.JobFinish;
+import org.messageexport.port.TrackingStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +35,23 @@ public final class JobFailureRecorder {
         }
         String reason = (error == null ? "error" : error) + (cause == null || cause.isBlank() ? "" : ": " + cause);
         ProgressCounts counts = tracking.counts(jobId, clock.instant());
-        boolean marked = executionId != null && jobs.finish(new JobFinish(jobId, executionId, JobStatus.FAILED, reason,
-                counts.completed(), counts.failed(), null, null, clock.instant()));
-        log.warn("job {} {} by execution {}: {}", jobId, marked ? "marked failed" : "left as it is (not owned)", executionId, reason);
+        boolean marked = executionId != null
+                && jobs.finish(new JobFinish(
+                        jobId,
+                        executionId,
+                        JobStatus.FAILED,
+                        reason,
+                        counts.completed(),
+                        counts.failed(),
+                        null,
+                        null,
+                        clock.instant()));
+        log.warn(
+                "job {} {} by execution {}: {}",
+                jobId,
+                marked ? "marked failed" : "left as it is (not owned)",
+                executionId,
+                reason);
         return marked;
     }
 }

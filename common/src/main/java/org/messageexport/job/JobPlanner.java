@@ -53,8 +53,15 @@ public final class JobPlanner {
             } else {
                 Optional<ExportWindow> next = nextScheduledWindow(now);
                 if (next.isEmpty()) {
-                    return new PlanResult(Action.UP_TO_DATE, null, null, null, false, request.executionId(),
-                            "no complete window before " + latestEnd(now) + " (safety lag " + settings.safetyLag() + ")");
+                    return new PlanResult(
+                            Action.UP_TO_DATE,
+                            null,
+                            null,
+                            null,
+                            false,
+                            request.executionId(),
+                            "no complete window before " + latestEnd(now) + " (safety lag " + settings.safetyLag()
+                                    + ")");
                 }
                 window = next.get();
             }
@@ -69,35 +76,55 @@ public final class JobPlanner {
             return run(job, true, request.executionId());
         }
         if (named.isPresent() && !named.get().equals(job.window())) {
-            return busy(job, request, "job " + job.jobId() + " for " + job.window()
-                    + " is unfinished; it must complete first (start an execution without dates to resume it)");
+            return busy(
+                    job,
+                    request,
+                    "job " + job.jobId() + " for " + job.window()
+                            + " is unfinished; it must complete first (start an execution without dates to resume it)");
         }
         if (!job.isStale(now.minus(settings.heartbeatTimeout()))) {
             Duration age = job.heartbeatAt() == null ? Duration.ZERO : Duration.between(job.heartbeatAt(), now);
-            return busy(job, request, "job " + job.jobId() + " for " + job.window() + " is owned by execution "
-                    + job.executionId() + " (last heartbeat " + age.toSeconds() + " s ago)");
+            return busy(
+                    job,
+                    request,
+                    "job " + job.jobId() + " for " + job.window() + " is owned by execution " + job.executionId()
+                            + " (last heartbeat " + age.toSeconds() + " s ago)");
         }
         if (!jobs.takeOver(job.jobId(), job.executionId(), request.executionId(), now)) {
             return busy(job, request, "job " + job.jobId() + " was taken over concurrently");
         }
-        log.info("job {} for {} resumed: owner {} silent since {}", job.jobId(), job.window(), job.executionId(), job.heartbeatAt());
+        log.info(
+                "job {} for {} resumed: owner {} silent since {}",
+                job.jobId(),
+                job.window(),
+                job.executionId(),
+                job.heartbeatAt());
         return run(job, true, request.executionId());
     }
 
     private static PlanResult run(JobRun job, boolean resumed, String executionId) {
-        return new PlanResult(Action.RUN, job.jobId(), job.window().start(), job.window().end(), resumed, executionId, null);
+        return new PlanResult(
+                Action.RUN, job.jobId(), job.window().start(), job.window().end(), resumed, executionId, null);
     }
 
     private static PlanResult busy(JobRun job, PlanRequest request, String reason) {
         log.info("not planning: {}", reason);
-        return new PlanResult(Action.BUSY, job.jobId(), job.window().start(), job.window().end(), false, request.executionId(), reason);
+        return new PlanResult(
+                Action.BUSY,
+                job.jobId(),
+                job.window().start(),
+                job.window().end(),
+                false,
+                request.executionId(),
+                reason);
     }
 
     private Optional<ExportWindow> nextScheduledWindow(Instant now) {
         LocalDate start = jobs.lastNextRunDate()
                 .or(settings::firstStartDate)
-                .orElseThrow(() -> new InvalidRequestException("no job has completed yet and no first start date is configured:"
-                        + " set FIRST_START_DATE or start_date in CONFIG_FILE"));
+                .orElseThrow(() ->
+                        new InvalidRequestException("no job has completed yet and no first start date is configured:"
+                                + " set FIRST_START_DATE or start_date in CONFIG_FILE"));
         LocalDate end = start.plus(settings.window());
         LocalDate latest = latestEnd(now);
         if (end.isAfter(latest)) {
@@ -118,8 +145,10 @@ public final class JobPlanner {
             }
             return Optional.empty();
         }
-        LocalDate start = request.startDate().orElseThrow(() -> new InvalidRequestException("endDate given without startDate"));
-        LocalDate end = request.endDate().orElseThrow(() -> new InvalidRequestException("startDate given without endDate"));
+        LocalDate start =
+                request.startDate().orElseThrow(() -> new InvalidRequestException("endDate given without startDate"));
+        LocalDate end =
+                request.endDate().orElseThrow(() -> new InvalidRequestException("startDate given without endDate"));
         if (!end.isAfter(start)) {
             throw new InvalidRequestException("endDate " + end + " must be after startDate " + start);
         }

@@ -20,10 +20,19 @@ public final class MessageTimestamp {
     private static final DateTimeFormatter ISO = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').append(DateTimeFormatter.ISO_LOCAL_TIME).optionalEnd()
-            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .optionalStart()
+            .appendLiteral('T')
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH:MM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HHMM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH", "Z")
+            .optionalEnd()
             .toFormatter();
 
     private MessageTimestamp() {}
@@ -53,12 +62,13 @@ public final class MessageTimestamp {
         }
         try {
             TemporalAccessor t = ISO.parseBest(s, OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
-            return Optional.of(switch (t) {
-                case OffsetDateTime odt -> odt.toInstant();
-                case LocalDateTime ldt -> ldt.toInstant(ZoneOffset.UTC);
-                case LocalDate d -> d.atStartOfDay(ZoneOffset.UTC).toInstant();
-                default -> throw new DateTimeParseException("unsupported", s, 0);
-            });
+            return Optional.of(
+                    switch (t) {
+                        case OffsetDateTime odt -> odt.toInstant();
+                        case LocalDateTime ldt -> ldt.toInstant(ZoneOffset.UTC);
+                        case LocalDate d -> d.atStartOfDay(ZoneOffset.UTC).toInstant();
+                        default -> throw new DateTimeParseException("unsupported", s, 0);
+                    });
         } catch (DateTimeParseException | ArithmeticException e) {
             return Optional.empty();
         }

@@ -43,13 +43,20 @@ public final class PageExtractor {
     private final JobSettings settings;
     private final Clock clock;
     /** Reads the next page of ids ahead: at most one thread, gone when idle. */
-    private final ExecutorService reader = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread t = new Thread(r, "id-reader");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService reader =
+            new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "id-reader");
+                t.setDaemon(true);
+                return t;
+            });
 
-    public PageExtractor(JobStore jobs, TrackingStore tracking, MessageIndex index, BatchQueue queue, JobSettings settings, Clock clock) {
+    public PageExtractor(
+            JobStore jobs,
+            TrackingStore tracking,
+            MessageIndex index,
+            BatchQueue queue,
+            JobSettings settings,
+            Clock clock) {
         this.jobs = jobs;
         this.tracking = tracking;
         this.index = index;
@@ -84,13 +91,19 @@ public final class PageExtractor {
             }
             requireTrackableIds(page.ids());
             ahead = readAhead(job, page.next());
-            List<MessageBatch> batches = tracking.recordPage(job, executionId, page.ids(), settings.batchSize(), page.next(), clock.instant());
+            List<MessageBatch> batches = tracking.recordPage(
+                    job, executionId, page.ids(), settings.batchSize(), page.next(), clock.instant());
             sender.send(batches);
             pages++;
             extracted += page.ids().size();
             long pageNanos = System.nanoTime() - p0;
             slowestPageNanos = Math.max(slowestPageNanos, pageNanos);
-            log.debug("job {}: page {} of {} ids, {} new batches", jobId, pages, page.ids().size(), batches.size());
+            log.debug(
+                    "job {}: page {} of {} ids, {} new batches",
+                    jobId,
+                    pages,
+                    page.ids().size(),
+                    batches.size());
             // stop while a page as slow as the slowest one so far still fits, twice over
             if (deadline.hasLessThan(Duration.ofNanos(2 * slowestPageNanos).plus(MARGIN))) {
                 break;
@@ -101,7 +114,14 @@ public final class PageExtractor {
         JobRun after = jobs.find(jobId).orElseThrow();
         boolean done = windowExhausted && allSent;
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        log.info("job {}: extract call read {} pages ({} ids), sent {} batches in {} ms; done={}", jobId, pages, extracted, sender.sent, millis, done);
+        log.info(
+                "job {}: extract call read {} pages ({} ids), sent {} batches in {} ms; done={}",
+                jobId,
+                pages,
+                extracted,
+                sender.sent,
+                millis,
+                done);
         metrics.property("jobId", jobId)
                 .put("IdsExtracted", extracted, Metrics.Unit.Count)
                 .put("BatchesEnqueued", sender.sent, Metrics.Unit.Count)
@@ -111,7 +131,8 @@ public final class PageExtractor {
     }
 
     private JobRun ownedRunningJob(long jobId, String executionId) {
-        JobRun job = jobs.find(jobId).orElseThrow(() -> new InvalidRequestException("job " + jobId + " does not exist"));
+        JobRun job =
+                jobs.find(jobId).orElseThrow(() -> new InvalidRequestException("job " + jobId + " does not exist"));
         if (job.status() != JobStatus.RUNNING || !jobs.heartbeat(jobId, executionId, clock.instant())) {
             throw new JobOwnershipLostException(jobId, executionId);
         }
@@ -140,8 +161,9 @@ public final class PageExtractor {
     static void requireTrackableIds(List<String> ids) {
         for (String id : ids) {
             if (id.length() > TrackingStore.MAX_MESSAGE_ID_LENGTH) {
-                throw new IllegalStateException("message id of " + id.length() + " characters cannot be tracked (message_tracking.message_id"
-                        + " holds " + TrackingStore.MAX_MESSAGE_ID_LENGTH + "): " + id.substring(0, 80) + "…");
+                throw new IllegalStateException(
+                        "message id of " + id.length() + " characters cannot be tracked (message_tracking.message_id"
+                                + " holds " + TrackingStore.MAX_MESSAGE_ID_LENGTH + "): " + id.substring(0, 80) + "…");
             }
         }
     }

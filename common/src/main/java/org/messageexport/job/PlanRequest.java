@@ -7,7 +7,8 @@ import java.util.Optional;
  * What an execution asks the planner for: the next scheduled window (no dates) or, when started by
  * hand, a named window, possibly a re-export of messages exported before.
  */
-public record PlanRequest(String executionId, Optional<LocalDate> startDate, Optional<LocalDate> endDate, boolean reexport) {
+public record PlanRequest(
+        String executionId, Optional<LocalDate> startDate, Optional<LocalDate> endDate, boolean reexport) {
     public static PlanRequest scheduled(String executionId) {
         return new PlanRequest(executionId, Optional.empty(), Optional.empty(), false);
     }

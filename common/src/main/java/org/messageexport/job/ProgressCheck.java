@@ -45,13 +45,20 @@ public final class ProgressCheck {
         }
         JobRun job = jobs.find(jobId).orElseThrow();
         ProgressCounts counts = tracking.counts(jobId, now);
-        boolean overDeadline = job.createdAt() != null && now.isAfter(job.createdAt().plus(settings.jobDeadline()));
+        boolean overDeadline =
+                job.createdAt() != null && now.isAfter(job.createdAt().plus(settings.jobDeadline()));
         if (overDeadline && !(job.extractionDone() && counts.pending() + counts.inProgress() + counts.stalled() == 0)) {
-            int failed = tracking.failUnsettled(jobId, "not exported within the job deadline of " + settings.jobDeadline(), now, true);
-            log.warn("job {}: deadline {} passed, {} unsettled messages marked failed", jobId, settings.jobDeadline(), failed);
+            int failed = tracking.failUnsettled(
+                    jobId, "not exported within the job deadline of " + settings.jobDeadline(), now, true);
+            log.warn(
+                    "job {}: deadline {} passed, {} unsettled messages marked failed",
+                    jobId,
+                    settings.jobDeadline(),
+                    failed);
             counts = tracking.counts(jobId, now);
         }
-        boolean done = overDeadline || job.extractionDone() && counts.pending() + counts.inProgress() + counts.stalled() == 0;
+        boolean done =
+                overDeadline || job.extractionDone() && counts.pending() + counts.inProgress() + counts.stalled() == 0;
         int wait = (int) Math.min(maxWait.toSeconds(), (long) FIRST_WAIT_SECONDS << Math.min(polls, 16));
         metrics.property("jobId", jobId)
                 .put("MessagesPending", counts.pending(), Metrics.Unit.Count)
@@ -59,9 +66,24 @@ public final class ProgressCheck {
                 .put("MessagesCompleted", counts.completed(), Metrics.Unit.Count)
                 .put("MessagesFailed", counts.failed(), Metrics.Unit.Count)
                 .emit();
-        log.info("job {}: {} pending, {} in progress ({} stalled), {} completed, {} failed; done={}", jobId, counts.pending(),
-                counts.inProgress() + counts.stalled(), counts.stalled(), counts.completed(), counts.failed(), done);
-        return new ProgressReport(jobId, done, Math.max(1, wait), polls + 1, counts.pending(), counts.inProgress() + counts.stalled(),
-                counts.completed(), counts.failed(), job.extracted());
+        log.info(
+                "job {}: {} pending, {} in progress ({} stalled), {} completed, {} failed; done={}",
+                jobId,
+                counts.pending(),
+                counts.inProgress() + counts.stalled(),
+                counts.stalled(),
+                counts.completed(),
+                counts.failed(),
+                done);
+        return new ProgressReport(
+                jobId,
+                done,
+                Math.max(1, wait),
+                polls + 1,
+                counts.pending(),
+                counts.inProgress() + counts.stalled(),
+                counts.completed(),
+                counts.failed(),
+                job.extracted());
     }
 }

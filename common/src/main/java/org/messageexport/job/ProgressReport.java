@@ -6,4 +6,12 @@ package org.messageexport.job;
  * ({@code inProgress} includes expired leases).
  */
 public record ProgressReport(
-        long jobId, boolean done, int waitSeconds, int polls, long pending, long inProgress, long completed, long failed, long extracted) {}
+        long jobId,
+        boolean done,
+        int waitSeconds,
+        int polls,
+        long pending,
+        long inProgress,
+        long completed,
+        long failed,
+        long extracted) {}

@@ -43,7 +43,8 @@ public final class Metrics {
      * runs, whose stdout is a person's console) to the debug log instead.
      */
     public static Metrics toStdout(String function) {
-        Consumer<String> sink = "log".equals(System.getProperty("messageexport.metrics")) ? LOG::debug : System.out::println;
+        Consumer<String> sink =
+                "log".equals(System.getProperty("messageexport.metrics")) ? LOG::debug : System.out::println;
         return new Metrics(function, sink, Clock.systemUTC());
     }
 

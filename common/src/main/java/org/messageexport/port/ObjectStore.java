@@ -22,7 +22,8 @@ public interface ObjectStore {
         List<PutFailure> failures = new ArrayList<>();
         for (JsonObject o : objects) {
             if (deadline.expired()) {
-                failures.add(new PutFailure(o.key(), new TransientException("deadline reached before the PUT of " + o.key(), null)));
+                failures.add(new PutFailure(
+                        o.key(), new TransientException("deadline reached before the PUT of " + o.key(), null)));
                 continue;
             }
             try {

@@ -25,7 +25,8 @@ public interface TrackingStore {
      *
      * @return the batches created (empty when every id was tracked already)
      */
-    List<MessageBatch> recordPage(JobRun job, String executionId, List<String> ids, int batchSize, ExtractionCursor next, Instant now);
+    List<MessageBatch> recordPage(
+            JobRun job, String executionId, List<String> ids, int batchSize, ExtractionCursor next, Instant now);
 
     /** Batches of the job still in status created (not yet sent), in batch order. */
     List<MessageBatch> unsentBatches(long jobId);

@@ -31,8 +31,9 @@ public final class SampleDataSeeder {
     private static final String[] EVENTS = {"created", "queued", "sent", "delivered", "opened", "bounced", "retried"};
     private static final String[] STATUSES = {"accepted", "processing", "delivered", "failed", "read"};
     private static final String[] ACTIONS = {"view", "export", "update", "redact", "forward"};
-    private static final String WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore"
-            + " et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip ex ea commodo";
+    private static final String WORDS =
+            "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore"
+                    + " et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip ex ea commodo";
 
     /**
      * @param firstDay the first day (UTC) that holds messages
@@ -40,7 +41,8 @@ public final class SampleDataSeeder {
      * @param maxSideDocs each message gets 0..maxSideDocs documents in each side index (0: no side data)
      * @param bodyBytes approximate size of each message body
      */
-    public record Spec(int messages, LocalDate firstDay, double[] dayWeights, int maxSideDocs, int bodyBytes, long seed) {
+    public record Spec(
+            int messages, LocalDate firstDay, double[] dayWeights, int maxSideDocs, int bodyBytes, long seed) {
         public Spec {
             dayWeights = dayWeights.clone();
         }
@@ -70,10 +72,26 @@ public final class SampleDataSeeder {
     }
 
     public void createIndices() throws IOException {
-        createIfMissing(MESSAGES, Map.of("message_id", "keyword", "timestamp", "date", "channel", "keyword",
-                "sender", "keyword", "recipient", "keyword", "subject", "text", "body", "text"));
+        createIfMissing(
+                MESSAGES,
+                Map.of(
+                        "message_id",
+                        "keyword",
+                        "timestamp",
+                        "date",
+                        "channel",
+                        "keyword",
+                        "sender",
+                        "keyword",
+                        "recipient",
+                        "keyword",
+                        "subject",
+                        "text",
+                        "body",
+                        "text"));
         for (String side : SIDE_INDICES) {
-            createIfMissing(side, Map.of("message_id", "keyword", "timestamp", "date", "event", "keyword", "actor", "keyword"));
+            createIfMissing(
+                    side, Map.of("message_id", "keyword", "timestamp", "date", "event", "keyword", "actor", "keyword"));
         }
     }
 
@@ -81,16 +99,18 @@ public final class SampleDataSeeder {
         if (client.indices().exists(e -> e.index(index)).value()) {
             return;
         }
-        client.indices().create(c -> c.index(index)
-                .settings(s -> s.numberOfShards("1").numberOfReplicas("0").refreshInterval(t -> t.time("-1")))
-                .mappings(m -> {
-                    fields.forEach((name, type) -> m.properties(name, p -> switch (type) {
-                        case "keyword" -> p.keyword(k -> k);
-                        case "date" -> p.date(d -> d);
-                        default -> p.text(t -> t);
-                    }));
-                    return m;
-                }));
+        client.indices()
+                .create(c -> c.index(index)
+                        .settings(
+                                s -> s.numberOfShards("1").numberOfReplicas("0").refreshInterval(t -> t.time("-1")))
+                        .mappings(m -> {
+                            fields.forEach((name, type) -> m.properties(name, p -> switch (type) {
+                                case "keyword" -> p.keyword(k -> k);
+                                case "date" -> p.date(d -> d);
+                                default -> p.text(t -> t);
+                            }));
+                            return m;
+                        }));
     }
 
     public long count(String index) throws IOException {
@@ -117,7 +137,10 @@ public final class SampleDataSeeder {
             for (String side : SIDE_INDICES) {
                 int n = spec.maxSideDocs() == 0 ? 0 : random.nextInt(spec.maxSideDocs() + 1);
                 for (int k = 0; k < n; k++) {
-                    pending.add(new Doc(side, id + "-" + side + "-" + k, sideDoc(side, id, ts.plusSeconds(60L * k + random.nextInt(60)), random)));
+                    pending.add(new Doc(
+                            side,
+                            id + "-" + side + "-" + k,
+                            sideDoc(side, id, ts.plusSeconds(60L * k + random.nextInt(60)), random)));
                     sideDocs++;
                 }
             }
@@ -160,8 +183,12 @@ public final class SampleDataSeeder {
             throw new IOException("bulk indexing sample data failed: " + e.getMessage(), e);
         }
         if (response.errors()) {
-            BulkResponseItem first = response.items().stream().filter(it -> it.error() != null).findFirst().orElseThrow();
-            throw new IOException("bulk indexing sample data failed: " + first.error().reason());
+            BulkResponseItem first = response.items().stream()
+                    .filter(it -> it.error() != null)
+                    .findFirst()
+                    .orElseThrow();
+            throw new IOException(
+                    "bulk indexing sample data failed: " + first.error().reason());
         }
         docs.clear();
     }

@@ -37,8 +37,24 @@ class ObjectKeySchemeTest {
 
     @Test
     void safeId_isInjective_onIdsThatLookAlike() {
-        List<String> ids = List.of("a/b", "a%2Fb", "a%252Fb", "a b", "a+b", "a_b", ".a", "%2Ea", "A/B", "a\u0000b", "日本", "%E6%97%A5%E6%9C%AC",
-                "x".repeat(300), "x".repeat(301), "x".repeat(299) + "y", "x".repeat(200), "x".repeat(199) + "~");
+        List<String> ids = List.of(
+                "a/b",
+                "a%2Fb",
+                "a%252Fb",
+                "a b",
+                "a+b",
+                "a_b",
+                ".a",
+                "%2Ea",
+                "A/B",
+                "a\u0000b",
+                "日本",
+                "%E6%97%A5%E6%9C%AC",
+                "x".repeat(300),
+                "x".repeat(301),
+                "x".repeat(299) + "y",
+                "x".repeat(200),
+                "x".repeat(199) + "~");
         Set<String> names = new HashSet<>();
         for (String id : ids) {
             String safe = ObjectKeyScheme.safeId(id);

@@ -37,13 +37,24 @@ class BatchExporterTest {
     private final FakeDocuments documents = new FakeDocuments();
     private final FakeObjectStore store = new FakeObjectStore();
     private final List<Duration> sleeps = new ArrayList<>();
-    private final List<String> ids = IntStream.range(0, 10).mapToObj(i -> "m" + i).toList();
+    private final List<String> ids =
+            IntStream.range(0, 10).mapToObj(i -> "m" + i).toList();
 
     private BatchExporter exporter(long maxBytes) {
-        return new BatchExporter(tracking, documents, store,
-                new BatchExporter.Settings(new ObjectKeyScheme("exports"), "timestamp", List.of("history", "status", "audit"), maxBytes, 5,
-                        Duration.ofMinutes(15), Duration.ofSeconds(2)),
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), sleeps::add), clock);
+        return new BatchExporter(
+                tracking,
+                documents,
+                store,
+                new BatchExporter.Settings(
+                        new ObjectKeyScheme("exports"),
+                        "timestamp",
+                        List.of("history", "status", "audit"),
+                        maxBytes,
+                        5,
+                        Duration.ofMinutes(15),
+                        Duration.ofSeconds(2)),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), sleeps::add),
+                clock);
     }
 
     private BatchExporter exporter() {
@@ -98,8 +109,10 @@ class BatchExporterTest {
         assertThat(m3.get("history")).hasSize(2);
         assertThat(m3.get("history").get(0).get("n").asInt()).isEqualTo(0);
         assertThat(m3.get("audit")).isEmpty();
-        assertThat(m3.get("export")).isEqualTo(JSON.readTree(
-                "{\"job_id\":12,\"batch_id\":345,\"exported_at\":\"2026-03-02T10:00:00Z\",\"source\":{\"index\":\"messages-000001\"}}"));
+        assertThat(m3.get("export"))
+                .isEqualTo(
+                        JSON.readTree(
+                                "{\"job_id\":12,\"batch_id\":345,\"exported_at\":\"2026-03-02T10:00:00Z\",\"source\":{\"index\":\"messages-000001\"}}"));
         assertThat(tracking.row("m3").status).isEqualTo(MessageStatus.COMPLETED);
         assertThat(tracking.row("m3").s3Path).isEqualTo("exports/2026/03/02/m3.json");
         assertThat(tracking.calls).containsExactly("complete 10", "fail 0", "release 0");
@@ -131,7 +144,8 @@ class BatchExporterTest {
         assertThat(outcome.failed()).isEqualTo(1);
         assertThat(tracking.row("m4").status).isEqualTo(MessageStatus.FAILED);
         assertThat(tracking.row("m4").lastError).isEqualTo("not found in index messages");
-        assertThat(tracking.rows.values().stream().filter(r -> r.status == MessageStatus.COMPLETED)).hasSize(9);
+        assertThat(tracking.rows.values().stream().filter(r -> r.status == MessageStatus.COMPLETED))
+                .hasSize(9);
     }
 
     @Test
@@ -144,7 +158,8 @@ class BatchExporterTest {
 
         assertThat(outcome.acknowledged()).isTrue();
         assertThat(tracking.row("m1").status).isEqualTo(MessageStatus.FAILED);
-        assertThat(tracking.row("m1").lastError).matches("document of \\d+ bytes exceeds MAX_DOCUMENT_BYTES \\(4096\\)");
+        assertThat(tracking.row("m1").lastError)
+                .matches("document of \\d+ bytes exceeds MAX_DOCUMENT_BYTES \\(4096\\)");
         assertThat(tracking.row("m2").lastError).isEqualTo("no usable timestamp in field 'timestamp'");
         assertThat(store.objects).hasSize(8);
     }
@@ -173,7 +188,8 @@ class BatchExporterTest {
         assertThat(outcome.released()).isEqualTo(1);
         assertThat(tracking.row("m7").status).isEqualTo(MessageStatus.PENDING);
         assertThat(tracking.row("m7").lastError).startsWith("S3 PUT failed: 503 Slow Down");
-        assertThat(tracking.rows.values().stream().filter(r -> r.status == MessageStatus.COMPLETED)).hasSize(9);
+        assertThat(tracking.rows.values().stream().filter(r -> r.status == MessageStatus.COMPLETED))
+                .hasSize(9);
         assertThat(tracking.doneBatches).isEmpty();
         // retried with growing pauses, never past the budget less the reserve for recording results
         assertThat(sleeps.stream().reduce(Duration.ZERO, Duration::plus)).isLessThanOrEqualTo(Duration.ofSeconds(8));
@@ -190,7 +206,9 @@ class BatchExporterTest {
         assertThat(outcome.acknowledged()).isFalse();
         assertThat(outcome.failed()).isEqualTo(1);
         assertThat(tracking.row("m7").status).isEqualTo(MessageStatus.FAILED);
-        assertThat(tracking.row("m7").lastError).startsWith("S3 PUT failed: 503 Slow Down").endsWith("(gave up on receive 5)");
+        assertThat(tracking.row("m7").lastError)
+                .startsWith("S3 PUT failed: 503 Slow Down")
+                .endsWith("(gave up on receive 5)");
     }
 
     @Test
@@ -245,10 +263,25 @@ class BatchExporterTest {
         boolean unreachable;
 
         void add(String id, String timestamp) {
-            ObjectNode source = JSON.createObjectNode().put("id", id).put("timestamp", timestamp).put("body", "hello " + id);
-            List<JsonNode> history = List.of(JSON.createObjectNode().put("n", 0), JSON.createObjectNode().put("n", 1));
-            docs.put(id, new MessageDocument(id, "messages-000001", source,
-                    Map.of("history", history, "status", List.of(JSON.createObjectNode().put("s", "sent")), "audit", List.of())));
+            ObjectNode source = JSON.createObjectNode()
+                    .put("id", id)
+                    .put("timestamp", timestamp)
+                    .put("body", "hello " + id);
+            List<JsonNode> history = List.of(
+                    JSON.createObjectNode().put("n", 0), JSON.createObjectNode().put("n", 1));
+            docs.put(
+                    id,
+                    new MessageDocument(
+                            id,
+                            "messages-000001",
+                            source,
+                            Map.of(
+                                    "history",
+                                    history,
+                                    "status",
+                                    List.of(JSON.createObjectNode().put("s", "sent")),
+                                    "audit",
+                                    List.of())));
         }
 
         @Override

@@ -36,6 +36,7 @@ final class InMemoryTrackingStore implements TrackingStore {
     final Set<Long> doneBatches = ConcurrentHashMap.newKeySet();
     /** Calls of complete/fail/release, to check that each is one statement. */
     final List<String> calls = new ArrayList<>();
+
     int claimFailuresToInject;
 
     void track(long jobId, List<String> ids) {
@@ -47,7 +48,8 @@ final class InMemoryTrackingStore implements TrackingStore {
     }
 
     @Override
-    public synchronized List<String> claim(long jobId, List<String> messageIds, String leaseToken, Instant now, Instant leaseUntil) {
+    public synchronized List<String> claim(
+            long jobId, List<String> messageIds, String leaseToken, Instant now, Instant leaseUntil) {
         if (claimFailuresToInject > 0) {
             claimFailuresToInject--;
             throw new TransientException("connection lost", null);
@@ -58,7 +60,8 @@ final class InMemoryTrackingStore implements TrackingStore {
             if (r == null || r.jobId != jobId || claimed.contains(id)) {
                 continue;
             }
-            boolean free = r.status == MessageStatus.PENDING || r.status == MessageStatus.FAILED
+            boolean free = r.status == MessageStatus.PENDING
+                    || r.status == MessageStatus.FAILED
                     || (r.status == MessageStatus.IN_PROGRESS && (r.leaseUntil == null || r.leaseUntil.isBefore(now)));
             if (free) {
                 r.status = MessageStatus.IN_PROGRESS;
@@ -114,7 +117,8 @@ final class InMemoryTrackingStore implements TrackingStore {
     }
 
     @Override
-    public List<MessageBatch> recordPage(JobRun job, String executionId, List<String> ids, int batchSize, ExtractionCursor next, Instant now) {
+    public List<MessageBatch> recordPage(
+            JobRun job, String executionId, List<String> ids, int batchSize, ExtractionCursor next, Instant now) {
         throw new UnsupportedOperationException();
     }
 

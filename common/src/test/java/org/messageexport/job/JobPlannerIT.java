@@ -7,13 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,18 +45,40 @@ class JobPlannerIT {
     }
 
     private JobPlanner planner(Optional<LocalDate> first) {
-        JobSettings settings = new JobSettings(500, 10_000, Duration.ofMinutes(5), Period.ofDays(1), Duration.ofHours(1),
-                first, 0, Duration.ofHours(12), Duration.ofMinutes(15), Duration.ofMinutes(30));
+        JobSettings settings = new JobSettings(
+                500,
+                10_000,
+                Duration.ofMinutes(5),
+                Period.ofDays(1),
+                Duration.ofHours(1),
+                first,
+                0,
+                Duration.ofHours(12),
+                Duration.ofMinutes(15),
+                Duration.ofMinutes(30));
         return new JobPlanner(jobs, settings, clock);
     }
 
     private void complete(PlanResult plan) {
-        assertThat(jobs.finish(new JobFinish(plan.jobId(), plan.executionId(), JobStatus.COMPLETED, null, 10, 0, "m.json",
-                plan.endDate(), clock.instant()))).isTrue();
+        assertThat(jobs.finish(new JobFinish(
+                        plan.jobId(),
+                        plan.executionId(),
+                        JobStatus.COMPLETED,
+                        null,
+                        10,
+                        0,
+                        "m.json",
+                        plan.endDate(),
+                        clock.instant())))
+                .isTrue();
     }
 
     private static PlanRequest manual(String exec, String start, String end, boolean reexport) {
-        return new PlanRequest(exec, Optional.ofNullable(start).map(LocalDate::parse), Optional.ofNullable(end).map(LocalDate::parse), reexport);
+        return new PlanRequest(
+                exec,
+                Optional.ofNullable(start).map(LocalDate::parse),
+                Optional.ofNullable(end).map(LocalDate::parse),
+                reexport);
     }
 
     @Test
@@ -172,13 +194,17 @@ class JobPlannerIT {
     @Test
     void badManualWindows_areClearErrors() {
         assertThatThrownBy(() -> planner.plan(manual("m", "2026-11-03", "2026-11-02", false)))
-                .isInstanceOf(InvalidRequestException.class).hasMessage("endDate 2026-11-02 must be after startDate 2026-11-03");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("endDate 2026-11-02 must be after startDate 2026-11-03");
         assertThatThrownBy(() -> planner.plan(manual("m", "2026-11-03", null, false)))
-                .isInstanceOf(InvalidRequestException.class).hasMessage("startDate given without endDate");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("startDate given without endDate");
         assertThatThrownBy(() -> planner.plan(manual("m", "2026-11-03", "2026-11-09", false)))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("messages may still arrive");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("messages may still arrive");
         assertThatThrownBy(() -> planner.plan(new PlanRequest("m", Optional.empty(), Optional.empty(), true)))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("reexport needs an explicit window");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("reexport needs an explicit window");
         assertThat(jobs.findRunning()).isEmpty();
     }
 

@@ -15,13 +15,18 @@ class MessageTimestampTest {
 
     @Test
     void readsIsoWithAnyOffset_dateOnly_noOffset_andEpochMillis() throws Exception {
-        assertThat(of("{\"timestamp\":\"2026-03-01T23:30:00-05:00\"}", "timestamp")).isEqualTo(Instant.parse("2026-03-02T04:30:00Z"));
-        assertThat(of("{\"timestamp\":\"2026-03-01T10:00:00.123456+0130\"}", "timestamp")).isEqualTo(Instant.parse("2026-03-01T08:30:00.123456Z"));
-        assertThat(of("{\"timestamp\":\"2026-03-01T10:00:00\"}", "timestamp")).isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
+        assertThat(of("{\"timestamp\":\"2026-03-01T23:30:00-05:00\"}", "timestamp"))
+                .isEqualTo(Instant.parse("2026-03-02T04:30:00Z"));
+        assertThat(of("{\"timestamp\":\"2026-03-01T10:00:00.123456+0130\"}", "timestamp"))
+                .isEqualTo(Instant.parse("2026-03-01T08:30:00.123456Z"));
+        assertThat(of("{\"timestamp\":\"2026-03-01T10:00:00\"}", "timestamp"))
+                .isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
         assertThat(of("{\"timestamp\":\"2026-03-01\"}", "timestamp")).isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
         assertThat(of("{\"timestamp\":1772409600000}", "timestamp")).isEqualTo(Instant.ofEpochMilli(1772409600000L));
-        assertThat(of("{\"timestamp\":\"1772409600000\"}", "timestamp")).isEqualTo(Instant.ofEpochMilli(1772409600000L));
-        assertThat(of("{\"meta\":{\"at\":\"2026-03-01T00:00:00Z\"}}", "meta.at")).isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
+        assertThat(of("{\"timestamp\":\"1772409600000\"}", "timestamp"))
+                .isEqualTo(Instant.ofEpochMilli(1772409600000L));
+        assertThat(of("{\"meta\":{\"at\":\"2026-03-01T00:00:00Z\"}}", "meta.at"))
+                .isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
     }
 
     @Test

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class PageExtractorTest {
     @Test
     void idsUpTo255Characters_areTrackable() {
-        assertThatCode(() -> PageExtractor.requireTrackableIds(List.of("a", "b".repeat(255)))).doesNotThrowAnyException();
+        assertThatCode(() -> PageExtractor.requireTrackableIds(List.of("a", "b".repeat(255))))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -17,7 +18,8 @@ class PageExtractorTest {
         String id = "x".repeat(300);
         assertThatThrownBy(() -> PageExtractor.requireTrackableIds(List.of("ok", id)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("message id of 300 characters cannot be tracked (message_tracking.message_id holds 255): xxxx")
+                .hasMessageStartingWith(
+                        "message id of 300 characters cannot be tracked (message_tracking.message_id holds 255): xxxx")
                 .hasMessageNotContaining("\n");
     }
 }

@@ -13,8 +13,16 @@ import java.util.jar.JarFile;
 /** Checks on a shaded Lambda artifact: what it must hold, what it must never hold, and that its handlers load from it alone. */
 public final class LambdaArtifacts {
     /** Local stand-ins and the Elasticsearch server (AGPL/SSPL/ELv2): test-only, never deployed. */
-    static final List<String> FORBIDDEN = List.of("org/elasticsearch/node/", "org/elasticsearch/index/", "org/elasticsearch/action/",
-            "org/apache/lucene/", "org/elasticmq/", "org/gaul/", "ch/vorburger/", "org/messageexport/embedded/", "org/junit/",
+    static final List<String> FORBIDDEN = List.of(
+            "org/elasticsearch/node/",
+            "org/elasticsearch/index/",
+            "org/elasticsearch/action/",
+            "org/apache/lucene/",
+            "org/elasticmq/",
+            "org/gaul/",
+            "ch/vorburger/",
+            "org/messageexport/embedded/",
+            "org/junit/",
             "org/messageexport/testing/");
 
     private LambdaArtifacts() {}
@@ -29,7 +37,8 @@ public final class LambdaArtifacts {
             assertThat(names).contains("log4j2.xml", "db/migration/V1__seed_schema.sql");
         }
         // the handler and everything its construction links must come from the jar alone (no test classpath)
-        try (URLClassLoader isolated = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader isolated =
+                new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             for (String handler : handlerClasses) {
                 Class<?> c = Class.forName(handler, true, isolated);
                 assertThat(c.getClassLoader()).isSameAs(isolated);

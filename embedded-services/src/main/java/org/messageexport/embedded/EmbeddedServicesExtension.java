@@ -11,11 +11,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * test-method parameter: {@code @ExtendWith(EmbeddedServicesExtension.class)}.
  */
 public final class EmbeddedServicesExtension implements ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EmbeddedServicesExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(EmbeddedServicesExtension.class);
 
     /** Closes the services when JUnit closes the root store at the end of the run. */
     @SuppressWarnings("deprecation") // CloseableResource for JUnit < 5.13, AutoCloseable for later ones
-    private record Shared(EmbeddedServices services) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private record Shared(EmbeddedServices services)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             services.close();
@@ -33,14 +35,19 @@ public final class EmbeddedServicesExtension implements ParameterResolver {
     }
 
     public static EmbeddedServices services(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Shared.class, key -> {
-                    try {
-                        return new Shared(EmbeddedServices.start());
-                    } catch (Exception e) {
-                        throw new ParameterResolutionException("embedded services did not start: " + e.getMessage(), e);
-                    }
-                }, Shared.class)
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        Shared.class,
+                        key -> {
+                            try {
+                                return new Shared(EmbeddedServices.start());
+                            } catch (Exception e) {
+                                throw new ParameterResolutionException(
+                                        "embedded services did not start: " + e.getMessage(), e);
+                            }
+                        },
+                        Shared.class)
                 .services();
     }
 }

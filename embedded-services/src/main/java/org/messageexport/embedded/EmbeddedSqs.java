@@ -10,7 +10,9 @@ final class EmbeddedSqs implements Closeable {
     private final int port;
 
     EmbeddedSqs() {
-        server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+        server = SQSRestServerBuilder.withInterface("127.0.0.1")
+                .withDynamicPort()
+                .start();
         port = server.waitUntilStarted().localAddress().getPort();
     }
 

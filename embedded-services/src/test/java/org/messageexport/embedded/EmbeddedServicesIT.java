@@ -16,13 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.http.HttpHost;
@@ -57,37 +57,49 @@ class EmbeddedServicesIT {
 
     @Test
     void elasticsearch_indexesSearchesPagesWithPitAndMgets() throws Exception {
-        try (RestClient rest = RestClient.builder(HttpHost.create(services.elasticsearchUrl().toString())).build();
+        try (RestClient rest = RestClient.builder(
+                                HttpHost.create(services.elasticsearchUrl().toString()))
+                        .build();
                 RestClientTransport transport = new RestClientTransport(rest, new JacksonJsonpMapper())) {
             ElasticsearchClient es = new ElasticsearchClient(transport);
             assertThat(es.info().version().number()).startsWith("8.19");
-            es.indices().create(c -> c.index("probe").mappings(m -> m
-                    .properties("ts", p -> p.date(d -> d))
-                    .properties("body", p -> p.keyword(k -> k))));
-            BulkRequest.Builder bulk = new BulkRequest.Builder().index("probe").refresh(co.elastic.clients.elasticsearch._types.Refresh.True);
+            es.indices()
+                    .create(c -> c.index("probe")
+                            .mappings(m -> m.properties("ts", p -> p.date(d -> d))
+                                    .properties("body", p -> p.keyword(k -> k))));
+            BulkRequest.Builder bulk = new BulkRequest.Builder()
+                    .index("probe")
+                    .refresh(co.elastic.clients.elasticsearch._types.Refresh.True);
             for (int i = 0; i < 25; i++) {
                 String id = "m" + i;
-                Map<String, Object> doc = Map.of("ts", "2026-11-01T00:00:" + String.format("%02d", i) + "Z", "body", "b" + i);
+                Map<String, Object> doc =
+                        Map.of("ts", "2026-11-01T00:00:" + String.format("%02d", i) + "Z", "body", "b" + i);
                 bulk.operations(o -> o.index(x -> x.id(id).document(doc)));
             }
             assertThat(es.bulk(bulk.build()).errors()).isFalse();
 
             assertThat(es.count(c -> c.index("probe")).count()).isEqualTo(25);
 
-            String pit = es.openPointInTime(p -> p.index("probe").keepAlive(k -> k.time("1m"))).id();
+            String pit = es.openPointInTime(p -> p.index("probe").keepAlive(k -> k.time("1m")))
+                    .id();
             List<String> ids = new ArrayList<>();
             List<co.elastic.clients.elasticsearch._types.FieldValue> after = null;
             while (true) {
                 List<co.elastic.clients.elasticsearch._types.FieldValue> searchAfter = after;
-                SearchResponse<Void> page = es.search(s -> {
-                    s.pit(p -> p.id(pit)).size(10).source(src -> src.fetch(false)).trackTotalHits(t -> t.enabled(false))
-                            .sort(o -> o.field(f -> f.field("ts").order(SortOrder.Asc)))
-                            .sort(o -> o.field(f -> f.field("_shard_doc")));
-                    if (searchAfter != null) {
-                        s.searchAfter(searchAfter);
-                    }
-                    return s;
-                }, Void.class);
+                SearchResponse<Void> page = es.search(
+                        s -> {
+                            s.pit(p -> p.id(pit))
+                                    .size(10)
+                                    .source(src -> src.fetch(false))
+                                    .trackTotalHits(t -> t.enabled(false))
+                                    .sort(o -> o.field(f -> f.field("ts").order(SortOrder.Asc)))
+                                    .sort(o -> o.field(f -> f.field("_shard_doc")));
+                            if (searchAfter != null) {
+                                s.searchAfter(searchAfter);
+                            }
+                            return s;
+                        },
+                        Void.class);
                 assertThat(page.shards().failed().intValue()).isZero();
                 if (page.hits().hits().isEmpty()) {
                     break;
@@ -98,7 +110,11 @@ class EmbeddedServicesIT {
                 after = page.hits().hits().getLast().sort();
             }
             es.closePointInTime(c -> c.id(pit));
-            assertThat(ids).hasSize(25).doesNotHaveDuplicates().startsWith("m0", "m1").endsWith("m24");
+            assertThat(ids)
+                    .hasSize(25)
+                    .doesNotHaveDuplicates()
+                    .startsWith("m0", "m1")
+                    .endsWith("m24");
 
             MgetResponse<ObjectNode> got = es.mget(m -> m.index("probe").ids("m3", "m7", "missing"), ObjectNode.class);
             assertThat(got.docs()).hasSize(3);
@@ -132,15 +148,20 @@ class EmbeddedServicesIT {
         try (SqsClient sqs = SqsClient.builder()
                 .endpointOverride(ep.url())
                 .region(Region.of(ep.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
                 .httpClient(ApacheHttpClient.create())
                 .build()) {
             String dlqUrl = sqs.createQueue(q -> q.queueName("probe-dlq")).queueUrl();
             String dlqArn = sqs.getQueueAttributes(a -> a.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            String queueUrl = sqs.createQueue(q -> q.queueName("probe").attributes(Map.of(
-                    QueueAttributeName.VISIBILITY_TIMEOUT, "1",
-                    QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"2\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}")))
+                    .attributes()
+                    .get(QueueAttributeName.QUEUE_ARN);
+            String queueUrl = sqs.createQueue(q -> q.queueName("probe")
+                            .attributes(Map.of(
+                                    QueueAttributeName.VISIBILITY_TIMEOUT,
+                                    "1",
+                                    QueueAttributeName.REDRIVE_POLICY,
+                                    "{\"maxReceiveCount\":\"2\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}")))
                     .queueUrl();
             sqs.sendMessage(m -> m.queueUrl(queueUrl).messageBody("{\"batchId\":1}"));
 
@@ -149,8 +170,12 @@ class EmbeddedServicesIT {
             List<Message> inDlq = List.of();
             while (inDlq.isEmpty() && System.currentTimeMillis() < deadline) {
                 // received but never deleted: it must come back after the visibility timeout, then go to the DLQ
-                receives += sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1).visibilityTimeout(1)).messages().size();
-                inDlq = sqs.receiveMessage(r -> r.queueUrl(dlqUrl).waitTimeSeconds(0)).messages();
+                receives += sqs.receiveMessage(
+                                r -> r.queueUrl(queueUrl).waitTimeSeconds(1).visibilityTimeout(1))
+                        .messages()
+                        .size();
+                inDlq = sqs.receiveMessage(r -> r.queueUrl(dlqUrl).waitTimeSeconds(0))
+                        .messages();
             }
             assertThat(receives).isEqualTo(2);
             assertThat(inDlq).singleElement().extracting(Message::body).isEqualTo("{\"batchId\":1}");
@@ -164,30 +189,41 @@ class EmbeddedServicesIT {
                 .endpointOverride(ep.url())
                 .region(Region.of(ep.region()))
                 .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
                 .httpClient(ApacheHttpClient.create())
                 .build()) {
             s3.createBucket(b -> b.bucket("probe-bucket"));
             byte[] body = "{\"message_id\":\"m1\"}".getBytes(StandardCharsets.UTF_8);
             byte[] md5 = MessageDigest.getInstance("MD5").digest(body);
-            PutObjectResponse put = s3.putObject(p -> p.bucket("probe-bucket").key("exports/2026/11/01/m1.json")
-                    .contentType("application/json").contentMD5(Base64.getEncoder().encodeToString(md5))
-                    .checksumAlgorithm(ChecksumAlgorithm.CRC32), RequestBody.fromBytes(body));
+            PutObjectResponse put = s3.putObject(
+                    p -> p.bucket("probe-bucket")
+                            .key("exports/2026/11/01/m1.json")
+                            .contentType("application/json")
+                            .contentMD5(Base64.getEncoder().encodeToString(md5))
+                            .checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                    RequestBody.fromBytes(body));
             assertThat(put.eTag()).isEqualTo("\"" + HexFormat.of().formatHex(md5) + "\"");
 
             // the server verifies the integrity checksum: a body that does not match its Content-MD5 is refused
             byte[] wrongMd5 = MessageDigest.getInstance("MD5").digest("other".getBytes(StandardCharsets.UTF_8));
-            assertThatThrownBy(() -> s3.putObject(p -> p.bucket("probe-bucket").key("exports/2026/11/01/bad.json")
-                    .contentMD5(Base64.getEncoder().encodeToString(wrongMd5)), RequestBody.fromBytes(body)))
-                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadDigest"));
+            assertThatThrownBy(() -> s3.putObject(
+                            p -> p.bucket("probe-bucket")
+                                    .key("exports/2026/11/01/bad.json")
+                                    .contentMD5(Base64.getEncoder().encodeToString(wrongMd5)),
+                            RequestBody.fromBytes(body)))
+                    .isInstanceOfSatisfying(
+                            S3Exception.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadDigest"));
 
-            ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(g -> g.bucket("probe-bucket")
-                    .key("exports/2026/11/01/m1.json").checksumMode(ChecksumMode.ENABLED));
+            ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(g ->
+                    g.bucket("probe-bucket").key("exports/2026/11/01/m1.json").checksumMode(ChecksumMode.ENABLED));
             assertThat(got.asByteArray()).isEqualTo(body);
             assertThat(got.response().contentType()).isEqualTo("application/json");
 
             List<String> keys = s3.listObjectsV2(l -> l.bucket("probe-bucket").prefix("exports/")).contents().stream()
-                    .map(S3Object::key).toList();
+                    .map(S3Object::key)
+                    .toList();
             assertThat(keys).containsExactly("exports/2026/11/01/m1.json");
 
             Path file = services.s3Directory().resolve("probe-bucket/exports/2026/11/01/m1.json");

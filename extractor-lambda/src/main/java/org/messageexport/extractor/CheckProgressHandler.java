@@ -26,7 +26,10 @@ public final class CheckProgressHandler extends TaskHandler<JobTaskInput, Progre
     @Override
     protected ProgressReport handle(JobTaskInput input, Context context) {
         try (var job = MDC.putCloseable("jobId", String.valueOf(input.jobId()))) {
-            return check.check(input.requiredJobId(), input.executionId(), input.polls() == null ? 0 : input.polls(),
+            return check.check(
+                    input.requiredJobId(),
+                    input.executionId(),
+                    input.polls() == null ? 0 : input.polls(),
                     Metrics.toStdout("check-progress"));
         }
     }

@@ -38,7 +38,10 @@ public final class ExtractPageHandler extends TaskHandler<JobTaskInput, ExtractR
             Duration budget = remaining.compareTo(STOP_BEFORE_TIMEOUT.multipliedBy(2)) > 0
                     ? remaining.minus(STOP_BEFORE_TIMEOUT)
                     : remaining.dividedBy(2);
-            return extractor.extract(input.requiredJobId(), input.executionId(), Deadline.after(budget, clock),
+            return extractor.extract(
+                    input.requiredJobId(),
+                    input.executionId(),
+                    Deadline.after(budget, clock),
                     Metrics.toStdout("extract-page"));
         }
     }

@@ -79,9 +79,16 @@ public final class ExtractorRuntime implements AutoCloseable {
 
     public PageExtractor pageExtractor() {
         String queueUrl = config.requireQueueUrl();
-        return new PageExtractor(jobs, tracking,
-                new ElasticsearchMessageIndex(elasticsearch.get(), config.requireElasticsearch(), config.job().pitKeepAlive()),
-                new SqsBatchQueue(sqs.get(), queueUrl), config.job(), clock);
+        return new PageExtractor(
+                jobs,
+                tracking,
+                new ElasticsearchMessageIndex(
+                        elasticsearch.get(),
+                        config.requireElasticsearch(),
+                        config.job().pitKeepAlive()),
+                new SqsBatchQueue(sqs.get(), queueUrl),
+                config.job(),
+                clock);
     }
 
     public ProgressCheck progressCheck() {
@@ -91,8 +98,13 @@ public final class ExtractorRuntime implements AutoCloseable {
     public JobFinalizer jobFinalizer() {
         String bucket = config.requireBucket();
         // the manifest is one small object: no encryption headers beyond the bucket's default, no concurrency
-        return new JobFinalizer(jobs, tracking, new S3ObjectStore(s3.get(), bucket, ServerSideEncryption.NONE, 1),
-                config.keyPrefix(), config.job().failureBudget(), clock);
+        return new JobFinalizer(
+                jobs,
+                tracking,
+                new S3ObjectStore(s3.get(), bucket, ServerSideEncryption.NONE, 1),
+                config.keyPrefix(),
+                config.job().failureBudget(),
+                clock);
     }
 
     public JobFailureRecorder jobFailureRecorder() {

@@ -39,7 +39,8 @@ public abstract class TaskHandler<I, O> implements RequestStreamHandler {
         try {
             input = JSON.readValue(in, inputType);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("input is not a valid " + inputType.getSimpleName() + ": " + e.getOriginalMessage());
+            throw new InvalidRequestException(
+                    "input is not a valid " + inputType.getSimpleName() + ": " + e.getOriginalMessage());
         }
         JSON.writeValue(out, handle(input, context));
     }

@@ -36,14 +36,12 @@ import org.messageexport.adapter.elasticsearch.ElasticsearchMessageIndex;
 import org.messageexport.adapter.lambda.LocalLambdaContext;
 import org.messageexport.adapter.mysql.MySqlJobStore;
 import org.messageexport.adapter.mysql.MySqlTrackingStore;
-import org.messageexport.adapter.sqs.SqsBatchQueue;
 import org.messageexport.config.ElasticsearchConfig;
 import org.messageexport.config.EnvNames;
 import org.messageexport.config.SecretLookup;
 import org.messageexport.domain.Deadline;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.EmbeddedServicesExtension;
-import org.messageexport.job.ExtractResult;
 import org.messageexport.job.PageExtractor;
 import org.messageexport.observability.Metrics;
 import org.messageexport.port.BatchQueue;
@@ -78,8 +76,8 @@ class ExtractionIT {
         es = ElasticsearchClients.create(ElasticsearchConfig.from(
                 new org.messageexport.config.Env(TestServices.environment(services, null, null)), SecretLookup.NONE));
         // 25,000 messages over 3 days, ~40% in the middle day
-        seeded = new SampleDataSeeder(es).seed(
-                new SampleDataSeeder.Spec(25_000, DAY1, new double[] {0.3, 0.4, 0.3}, 0, 200, 7), n -> {});
+        seeded = new SampleDataSeeder(es)
+                .seed(new SampleDataSeeder.Spec(25_000, DAY1, new double[] {0.3, 0.4, 0.3}, 0, 200, 7), n -> {});
     }
 
     @BeforeEach
@@ -104,23 +102,30 @@ class ExtractionIT {
 
     static JsonNode invoke(TaskHandler<?, ?> handler, String input, Duration timeout) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out,
+        handler.handleRequest(
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                out,
                 LocalLambdaContext.of("test", timeout));
         return JSON.readTree(out.toByteArray());
     }
 
     private long planDay2(ExtractorRuntime runtime, String execution) throws Exception {
-        JsonNode plan = invoke(new PlanJobHandler(runtime), "{\"request\":{\"startDate\":\"" + DAY2 + "\",\"endDate\":\""
-                + DAY2.plusDays(1) + "\"},\"executionId\":\"" + execution + "\"}", Duration.ofMinutes(1));
+        JsonNode plan = invoke(
+                new PlanJobHandler(runtime),
+                "{\"request\":{\"startDate\":\"" + DAY2 + "\",\"endDate\":\"" + DAY2.plusDays(1)
+                        + "\"},\"executionId\":\"" + execution + "\"}",
+                Duration.ofMinutes(1));
         assertThat(plan.get("action").asText()).isEqualTo("RUN");
         return plan.get("jobId").asLong();
     }
 
     /** Calls ExtractPage like the state machine does until done; returns the number of calls. */
-    private int extractUntilDone(ExtractorRuntime runtime, long jobId, String execution, Duration lambdaTimeout) throws Exception {
+    private int extractUntilDone(ExtractorRuntime runtime, long jobId, String execution, Duration lambdaTimeout)
+            throws Exception {
         ExtractPageHandler handler = new ExtractPageHandler(runtime);
         for (int calls = 1; calls <= 100; calls++) {
-            JsonNode result = invoke(handler, "{\"jobId\":" + jobId + ",\"executionId\":\"" + execution + "\"}", lambdaTimeout);
+            JsonNode result =
+                    invoke(handler, "{\"jobId\":" + jobId + ",\"executionId\":\"" + execution + "\"}", lambdaTimeout);
             if (result.get("done").asBoolean()) {
                 return calls;
             }
@@ -131,7 +136,8 @@ class ExtractionIT {
     private Map<String, Long> trackedRows(long jobId) throws Exception {
         Map<String, Long> rows = new HashMap<>();
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT message_id, batch_id, status FROM message_tracking WHERE job_id = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT message_id, batch_id, status FROM message_tracking WHERE job_id = ?")) {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -146,11 +152,14 @@ class ExtractionIT {
     private Map<Long, Integer> batchSizes(long jobId) throws Exception {
         Map<Long, Integer> sizes = new TreeMap<>();
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT batch_id, size, status FROM message_batches WHERE job_id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT batch_id, size, status FROM message_batches WHERE job_id = ?")) {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    assertThat(rs.getString(3)).as("batch %d status", rs.getLong(1)).isEqualTo("enqueued");
+                    assertThat(rs.getString(3))
+                            .as("batch %d status", rs.getLong(1))
+                            .isEqualTo("enqueued");
                     sizes.put(rs.getLong(1), rs.getInt(2));
                 }
             }
@@ -159,7 +168,8 @@ class ExtractionIT {
     }
 
     /** Every batch on the queue exactly once, and together exactly the rows. */
-    private void assertQueueHoldsEachBatchOnce(long jobId, Map<String, Long> rows, Map<Long, Integer> batches) throws Exception {
+    private void assertQueueHoldsEachBatchOnce(long jobId, Map<String, Long> rows, Map<Long, Integer> batches)
+            throws Exception {
         assertThat(queues.depth(queueUrl)).isEqualTo(batches.size());
         List<JsonNode> messages = queues.drain(queueUrl);
         List<Long> sentBatchIds = new ArrayList<>();
@@ -168,7 +178,10 @@ class ExtractionIT {
             assertThat(m.get("jobId").asLong()).isEqualTo(jobId);
             long batchId = m.get("batchId").asLong();
             sentBatchIds.add(batchId);
-            m.get("messageIds").forEach(id -> assertThat(sentIds.put(id.asText(), batchId)).as("id sent twice").isNull());
+            m.get("messageIds")
+                    .forEach(id -> assertThat(sentIds.put(id.asText(), batchId))
+                            .as("id sent twice")
+                            .isNull());
             assertThat(m.get("messageIds").size()).isEqualTo(batches.get(batchId));
         }
         assertThat(sentBatchIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(batches.keySet());
@@ -193,8 +206,10 @@ class ExtractionIT {
         assertThat(batches.values().stream().filter(size -> size < 500)).hasSizeLessThanOrEqualTo(pages);
         assertThat(batches.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(expected.size());
         assertQueueHoldsEachBatchOnce(jobId, rows, batches);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT extraction_done, extracted_count, batch_count FROM job_runs WHERE job_id = " + jobId)) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT extraction_done, extracted_count, batch_count FROM job_runs WHERE job_id = " + jobId)) {
             rs.next();
             assertThat(rs.getBoolean(1)).isTrue();
             assertThat(rs.getLong(2)).isEqualTo(expected.size());
@@ -255,7 +270,8 @@ class ExtractionIT {
 
         // the point in time disappears between two calls, as if its keep-alive ran out
         String pit;
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT pit_id FROM job_runs WHERE job_id = " + jobId)) {
             rs.next();
             pit = rs.getString(1);
@@ -274,8 +290,9 @@ class ExtractionIT {
     void extract_skipsIdsAlreadyTrackedByAnEarlierJob() throws Exception {
         List<String> earlier = seeded.idsIn(DAY2).subList(0, 123);
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO message_tracking (message_id, batch_id, status, start_date, job_id)"
-                        + " VALUES (?, 1, 'completed', '2026-10-01', 999)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO message_tracking (message_id, batch_id, status, start_date, job_id)"
+                                + " VALUES (?, 1, 'completed', '2026-10-01', 999)")) {
             for (String id : earlier) {
                 ps.setString(1, id);
                 ps.addBatch();
@@ -299,8 +316,10 @@ class ExtractionIT {
         ExtractorRuntime runtime = runtime(Map.of());
         long jobId = planDay2(runtime, "exec-6");
 
-        assertThatThrownBy(() -> invoke(new ExtractPageHandler(runtime), "{\"jobId\":" + jobId + ",\"executionId\":\"intruder\"}",
-                Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> invoke(
+                        new ExtractPageHandler(runtime),
+                        "{\"jobId\":" + jobId + ",\"executionId\":\"intruder\"}",
+                        Duration.ofMinutes(1)))
                 .isInstanceOf(org.messageexport.port.JobOwnershipLostException.class);
         assertThat(trackedRows(jobId)).isEmpty();
     }

@@ -8,8 +8,13 @@ import org.messageexport.testing.LambdaArtifacts;
 class ExtractorArtifactIT {
     @Test
     void shadedJar_holdsTheHandlers_andNoServerOrTestClasses() throws Exception {
-        LambdaArtifacts.assertDeployable(Path.of("target", "extractor-lambda.jar"),
-                PlanJobHandler.class.getName(), ExtractPageHandler.class.getName(), CheckProgressHandler.class.getName(),
-                FinalizeJobHandler.class.getName(), MarkJobFailedHandler.class.getName(), MigrateDatabaseHandler.class.getName());
+        LambdaArtifacts.assertDeployable(
+                Path.of("target", "extractor-lambda.jar"),
+                PlanJobHandler.class.getName(),
+                ExtractPageHandler.class.getName(),
+                CheckProgressHandler.class.getName(),
+                FinalizeJobHandler.class.getName(),
+                MarkJobFailedHandler.class.getName(),
+                MigrateDatabaseHandler.class.getName());
     }
 }

@@ -2,6 +2,7 @@ package org.messageexport.infra;
 
 import static org.messageexport.infra.NagReasons.suppress;
 
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,6 @@ import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.StorageClass;
 import software.amazon.awscdk.services.s3.Transition;
 import software.constructs.Construct;
-import io.github.cdklabs.cdknag.NagSuppressions;
 
 /**
  * The bucket the messages are exported to: a new one (encrypted, private, TLS only, versioned, with
@@ -30,6 +30,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 public final class ArchiveBucket extends Construct {
     /** Server-side encryption values the S3 PUTs name ({@code S3_SSE}). */
     static final String SSE_S3 = "AES256";
+
     static final String SSE_KMS = "aws:kms";
 
     private final IBucket bucket;
@@ -42,14 +43,18 @@ public final class ArchiveBucket extends Construct {
         boolean kms = props.encryption() == ExportSettings.BucketEncryption.KMS;
         if (props.existingBucketName().isPresent()) {
             if (kms && props.kmsKeyArn().isEmpty()) {
-                throw ContextSource.invalid("kmsKeyArn",
+                throw ContextSource.invalid(
+                        "kmsKeyArn",
                         "required with bucketEncryption=KMS and an existing bucket (bucketName): the functions need grants on its key");
             }
             key = props.kmsKeyArn().map(arn -> Key.fromKeyArn(this, "Key", arn));
-            bucket = Bucket.fromBucketAttributes(this, "Bucket", BucketAttributes.builder()
-                    .bucketName(props.existingBucketName().get())
-                    .encryptionKey(key.orElse(null))
-                    .build());
+            bucket = Bucket.fromBucketAttributes(
+                    this,
+                    "Bucket",
+                    BucketAttributes.builder()
+                            .bucketName(props.existingBucketName().get())
+                            .encryptionKey(key.orElse(null))
+                            .build());
             return;
         }
         if (kms) {
@@ -90,18 +95,25 @@ public final class ArchiveBucket extends Construct {
                 .encryption(BucketEncryption.S3_MANAGED) // S3 server access logging cannot write to SSE-KMS buckets
                 .enforceSsl(true)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
-                .lifecycleRules(List.of(LifecycleRule.builder().id("expire-access-logs").expiration(Duration.days(365)).build()))
+                .lifecycleRules(List.of(LifecycleRule.builder()
+                        .id("expire-access-logs")
+                        .expiration(Duration.days(365))
+                        .build()))
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        NagSuppressions.addResourceSuppressions(logs, List.of(suppress("AwsSolutions-S1",
-                "This is the access-log destination of the archive bucket; logging it into itself would loop.")), true);
+        NagSuppressions.addResourceSuppressions(
+                logs,
+                List.of(
+                        suppress(
+                                "AwsSolutions-S1",
+                                "This is the access-log destination of the archive bucket; logging it into itself would loop.")),
+                true);
         return logs;
     }
 
     private static List<LifecycleRule> lifecycleRules(ExportSettings.Archive props) {
-        LifecycleRule.Builder rule = LifecycleRule.builder()
-                .id("archive-lifecycle")
-                .abortIncompleteMultipartUploadAfter(Duration.days(7));
+        LifecycleRule.Builder rule =
+                LifecycleRule.builder().id("archive-lifecycle").abortIncompleteMultipartUploadAfter(Duration.days(7));
         if (props.transitionDays() > 0) {
             rule.transitions(List.of(Transition.builder()
                     .storageClass(storageClass(props.transitionStorageClass()))

@@ -18,10 +18,20 @@ public final class ConnectionSecrets extends Construct {
         super(scope, id);
         // A complete ARN (with the -XXXXXX suffix) makes the read grant name exactly this secret.
         Optional<IKey> key = props.secretsKmsKeyArn().map(arn -> Key.fromKeyArn(this, "Key", arn));
-        elasticsearch = Secret.fromSecretAttributes(this, "Elasticsearch", SecretAttributes.builder()
-                .secretCompleteArn(props.esSecretArn()).encryptionKey(key.orElse(null)).build());
-        database = Secret.fromSecretAttributes(this, "Database", SecretAttributes.builder()
-                .secretCompleteArn(props.dbSecretArn()).encryptionKey(key.orElse(null)).build());
+        elasticsearch = Secret.fromSecretAttributes(
+                this,
+                "Elasticsearch",
+                SecretAttributes.builder()
+                        .secretCompleteArn(props.esSecretArn())
+                        .encryptionKey(key.orElse(null))
+                        .build());
+        database = Secret.fromSecretAttributes(
+                this,
+                "Database",
+                SecretAttributes.builder()
+                        .secretCompleteArn(props.dbSecretArn())
+                        .encryptionKey(key.orElse(null))
+                        .build());
     }
 
     public ISecret elasticsearch() {

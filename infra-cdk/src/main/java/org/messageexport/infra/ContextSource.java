@@ -52,9 +52,9 @@ public final class ContextSource {
     }
 
     public String requiredString(String key, String meaning) {
-        return optionalString(key).orElseThrow(() -> new InvalidSettingException(
-                "Missing context key '" + key + "': " + meaning + " (set it in cdk.json, with -c " + key
-                        + "=..., or as " + environmentName(key) + ")"));
+        return optionalString(key)
+                .orElseThrow(() -> new InvalidSettingException("Missing context key '" + key + "': " + meaning
+                        + " (set it in cdk.json, with -c " + key + "=..., or as " + environmentName(key) + ")"));
     }
 
     public String string(String key, String defaultValue) {
@@ -104,40 +104,42 @@ public final class ContextSource {
 
     public boolean bool(String key, boolean defaultValue) {
         return raw(key).map(value -> {
-            if (value instanceof Boolean b) {
-                return b;
-            }
-            String s = value.toString().strip().toLowerCase(Locale.ROOT);
-            return switch (s) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw invalid(key, "expected true or false, got '" + value + "'");
-            };
-        }).orElse(defaultValue);
+                    if (value instanceof Boolean b) {
+                        return b;
+                    }
+                    String s = value.toString().strip().toLowerCase(Locale.ROOT);
+                    return switch (s) {
+                        case "true" -> true;
+                        case "false" -> false;
+                        default -> throw invalid(key, "expected true or false, got '" + value + "'");
+                    };
+                })
+                .orElse(defaultValue);
     }
 
     /** A list: a JSON array in cdk.json, or a comma-separated string from -c or the environment. */
     public List<String> list(String key) {
         return raw(key).map(value -> {
-            List<String> items = new ArrayList<>();
-            if (value instanceof List<?> list) {
-                for (Object item : list) {
-                    if (!(item instanceof String s) || s.isBlank()) {
-                        throw invalid(key, "expected a list of non-empty strings, got " + describe(value));
+                    List<String> items = new ArrayList<>();
+                    if (value instanceof List<?> list) {
+                        for (Object item : list) {
+                            if (!(item instanceof String s) || s.isBlank()) {
+                                throw invalid(key, "expected a list of non-empty strings, got " + describe(value));
+                            }
+                            items.add(s.strip());
+                        }
+                    } else if (value instanceof String s) {
+                        for (String item : s.split(",")) {
+                            if (!item.isBlank()) {
+                                items.add(item.strip());
+                            }
+                        }
+                    } else {
+                        throw invalid(key, "expected a list or a comma-separated string, got " + describe(value));
                     }
-                    items.add(s.strip());
-                }
-            } else if (value instanceof String s) {
-                for (String item : s.split(",")) {
-                    if (!item.isBlank()) {
-                        items.add(item.strip());
-                    }
-                }
-            } else {
-                throw invalid(key, "expected a list or a comma-separated string, got " + describe(value));
-            }
-            return List.copyOf(items);
-        }).orElse(List.of());
+                    return List.copyOf(items);
+                })
+                .orElse(List.of());
     }
 
     public List<String> requiredList(String key, String meaning, Pattern itemPattern, String expected) {
@@ -154,13 +156,18 @@ public final class ContextSource {
     }
 
     public <E extends Enum<E>> E choice(String key, E defaultValue, Class<E> type) {
-        return optionalString(key).map(value -> {
-            try {
-                return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw invalid(key, "expected one of " + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + value + "'");
-            }
-        }).orElse(defaultValue);
+        return optionalString(key)
+                .map(value -> {
+                    try {
+                        return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw invalid(
+                                key,
+                                "expected one of " + java.util.Arrays.toString(type.getEnumConstants()) + ", got '"
+                                        + value + "'");
+                    }
+                })
+                .orElse(defaultValue);
     }
 
     static InvalidSettingException invalid(String key, String problem) {

@@ -51,23 +51,47 @@ public final class ExportAlarms extends Construct {
         props.email().ifPresent(address -> topic.addSubscription(new EmailSubscription(address)));
 
         Duration period = Duration.minutes(5);
-        deadLetters = alarm("DeadLetters",
+        deadLetters = alarm(
+                "DeadLetters",
                 "Batches failed repeatedly and are in the dead-letter queue: inspect, fix, then redrive them",
-                props.deadLetterQueue().metricApproximateNumberOfMessagesVisible(
-                        MetricOptions.builder().statistic("Maximum").period(period).build()),
-                0, TreatMissingData.NOT_BREACHING);
-        oldestMessage = alarm("OldestMessage",
+                props.deadLetterQueue()
+                        .metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                                .statistic("Maximum")
+                                .period(period)
+                                .build()),
+                0,
+                TreatMissingData.NOT_BREACHING);
+        oldestMessage = alarm(
+                "OldestMessage",
                 "Batches wait longer than " + props.oldestMessageAlarmSeconds() + " s on the work queue: the worker is"
                         + " failing, throttled or capped too low",
-                props.queue().metricApproximateAgeOfOldestMessage(
-                        MetricOptions.builder().statistic("Maximum").period(period).build()),
-                props.oldestMessageAlarmSeconds(), TreatMissingData.NOT_BREACHING);
-        failedExecutions = alarm("FailedExecutions", "An export execution failed",
-                props.stateMachine().metricFailed(MetricOptions.builder().statistic("Sum").period(period).build()),
-                0, TreatMissingData.NOT_BREACHING);
-        timedOutExecutions = alarm("TimedOutExecutions", "An export execution timed out",
-                props.stateMachine().metricTimedOut(MetricOptions.builder().statistic("Sum").period(period).build()),
-                0, TreatMissingData.NOT_BREACHING);
+                props.queue()
+                        .metricApproximateAgeOfOldestMessage(MetricOptions.builder()
+                                .statistic("Maximum")
+                                .period(period)
+                                .build()),
+                props.oldestMessageAlarmSeconds(),
+                TreatMissingData.NOT_BREACHING);
+        failedExecutions = alarm(
+                "FailedExecutions",
+                "An export execution failed",
+                props.stateMachine()
+                        .metricFailed(MetricOptions.builder()
+                                .statistic("Sum")
+                                .period(period)
+                                .build()),
+                0,
+                TreatMissingData.NOT_BREACHING);
+        timedOutExecutions = alarm(
+                "TimedOutExecutions",
+                "An export execution timed out",
+                props.stateMachine()
+                        .metricTimedOut(MetricOptions.builder()
+                                .statistic("Sum")
+                                .period(period)
+                                .build()),
+                0,
+                TreatMissingData.NOT_BREACHING);
     }
 
     private Alarm alarm(String id, String description, IMetric metric, double threshold, TreatMissingData missing) {

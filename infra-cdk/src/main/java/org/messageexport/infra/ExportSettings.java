@@ -26,11 +26,16 @@ public record ExportSettings(
         Observability observability,
         Artifacts artifacts) {
 
-    public enum BucketEncryption { S3_MANAGED, KMS }
+    public enum BucketEncryption {
+        S3_MANAGED,
+        KMS
+    }
 
-    public record Network(String vpcId, List<String> availabilityZones, List<String> subnetIds, List<String> securityGroupIds) {}
+    public record Network(
+            String vpcId, List<String> availabilityZones, List<String> subnetIds, List<String> securityGroupIds) {}
 
-    public record Connections(String esUrl, String esSecretArn, String dbUrl, String dbSecretArn, Optional<String> secretsKmsKeyArn) {}
+    public record Connections(
+            String esUrl, String esSecretArn, String dbUrl, String dbSecretArn, Optional<String> secretsKmsKeyArn) {}
 
     /** Lifecycle days of 0 mean "never". */
     public record Archive(
@@ -70,7 +75,8 @@ public record ExportSettings(
     static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8,17}");
     static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-[0-9a-f]{8,17}");
     static final Pattern AZ = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d[a-z]");
-    static final Pattern SECRET_ARN = Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+-[A-Za-z0-9]{6}");
+    static final Pattern SECRET_ARN =
+            Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+-[A-Za-z0-9]{6}");
     static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[0-9a-f-]{36}");
     static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s/]+(:\\d+)?(/\\S*)?");
     static final Pattern JDBC_MYSQL_URL = Pattern.compile("jdbc:(mysql|mariadb)://\\S+");
@@ -82,31 +88,70 @@ public record ExportSettings(
     static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]+");
-    static final Pattern SIDE_COLLECTIONS = Pattern.compile("[^:,\\s]+:[^:,\\s]+:[^:,\\s]+:[^:,\\s]+(,[^:,\\s]+:[^:,\\s]+:[^:,\\s]+:[^:,\\s]+)*");
+    static final Pattern SIDE_COLLECTIONS =
+            Pattern.compile("[^:,\\s]+:[^:,\\s]+:[^:,\\s]+:[^:,\\s]+(,[^:,\\s]+:[^:,\\s]+:[^:,\\s]+:[^:,\\s]+)*");
 
     public static ExportSettings from(ContextSource ctx) {
         Network network = new Network(
-                required(ctx, "vpcId", "the VPC that reaches Elasticsearch and MySQL", VPC_ID, "a VPC id like vpc-0123456789abcdef0"),
-                ctx.requiredList("availabilityZones", "the AZs of the subnets, e.g. [\"eu-west-1a\",\"eu-west-1b\"]", AZ, "an availability zone like eu-west-1a"),
-                ctx.requiredList("subnetIds", "private subnets (with a route to Secrets Manager, S3 and SQS) for the functions", SUBNET_ID, "a subnet id like subnet-0123456789abcdef0"),
+                required(
+                        ctx,
+                        "vpcId",
+                        "the VPC that reaches Elasticsearch and MySQL",
+                        VPC_ID,
+                        "a VPC id like vpc-0123456789abcdef0"),
+                ctx.requiredList(
+                        "availabilityZones",
+                        "the AZs of the subnets, e.g. [\"eu-west-1a\",\"eu-west-1b\"]",
+                        AZ,
+                        "an availability zone like eu-west-1a"),
+                ctx.requiredList(
+                        "subnetIds",
+                        "private subnets (with a route to Secrets Manager, S3 and SQS) for the functions",
+                        SUBNET_ID,
+                        "a subnet id like subnet-0123456789abcdef0"),
                 securityGroups(ctx));
         if (network.subnetIds().size() % network.availabilityZones().size() != 0) {
-            throw ContextSource.invalid("subnetIds", "expected the same number of subnets in each of the "
-                    + network.availabilityZones().size() + " availabilityZones, got " + network.subnetIds().size()
-                    + " subnets (list them in AZ order)");
+            throw ContextSource.invalid(
+                    "subnetIds",
+                    "expected the same number of subnets in each of the "
+                            + network.availabilityZones().size() + " availabilityZones, got "
+                            + network.subnetIds().size()
+                            + " subnets (list them in AZ order)");
         }
 
         Connections connections = new Connections(
-                required(ctx, "esUrl", "the Elasticsearch base URL, e.g. https://search.internal:9200", HTTP_URL, "an http(s) URL"),
-                required(ctx, "esSecretArn", "the complete ARN of the Secrets Manager secret with the Elasticsearch credentials", SECRET_ARN, "a complete secret ARN (ending in -XXXXXX)"),
-                required(ctx, "dbUrl", "the MySQL JDBC URL, e.g. jdbc:mysql://db.internal:3306/export", JDBC_MYSQL_URL, "a jdbc:mysql:// URL"),
-                required(ctx, "dbSecretArn", "the complete ARN of the Secrets Manager secret with the MySQL credentials", SECRET_ARN, "a complete secret ARN (ending in -XXXXXX)"),
+                required(
+                        ctx,
+                        "esUrl",
+                        "the Elasticsearch base URL, e.g. https://search.internal:9200",
+                        HTTP_URL,
+                        "an http(s) URL"),
+                required(
+                        ctx,
+                        "esSecretArn",
+                        "the complete ARN of the Secrets Manager secret with the Elasticsearch credentials",
+                        SECRET_ARN,
+                        "a complete secret ARN (ending in -XXXXXX)"),
+                required(
+                        ctx,
+                        "dbUrl",
+                        "the MySQL JDBC URL, e.g. jdbc:mysql://db.internal:3306/export",
+                        JDBC_MYSQL_URL,
+                        "a jdbc:mysql:// URL"),
+                required(
+                        ctx,
+                        "dbSecretArn",
+                        "the complete ARN of the Secrets Manager secret with the MySQL credentials",
+                        SECRET_ARN,
+                        "a complete secret ARN (ending in -XXXXXX)"),
                 ctx.optionalMatching("secretsKmsKeyArn", KMS_KEY_ARN, "a KMS key ARN"));
 
-        BucketEncryption encryption = ctx.choice("bucketEncryption", BucketEncryption.S3_MANAGED, BucketEncryption.class);
+        BucketEncryption encryption =
+                ctx.choice("bucketEncryption", BucketEncryption.S3_MANAGED, BucketEncryption.class);
         Optional<String> kmsKeyArn = ctx.optionalMatching("kmsKeyArn", KMS_KEY_ARN, "a KMS key ARN");
         if (kmsKeyArn.isPresent() && encryption != BucketEncryption.KMS) {
-            throw ContextSource.invalid("kmsKeyArn", "only used with bucketEncryption=KMS (bucketEncryption is " + encryption + ")");
+            throw ContextSource.invalid(
+                    "kmsKeyArn", "only used with bucketEncryption=KMS (bucketEncryption is " + encryption + ")");
         }
         Archive archive = new Archive(
                 ctx.optionalMatching("bucketName", BUCKET_NAME, "an S3 bucket name"),
@@ -114,12 +159,21 @@ public record ExportSettings(
                 kmsKeyArn,
                 ctx.matching("keyPrefix", "messages", KEY_PREFIX, "a key prefix without leading or trailing '/'"),
                 ctx.integer("transitionDays", 90, 0, 36500),
-                ctx.choice("transitionStorageClass", TransitionStorageClass.GLACIER_INSTANT_RETRIEVAL, TransitionStorageClass.class).name(),
+                ctx.choice(
+                                "transitionStorageClass",
+                                TransitionStorageClass.GLACIER_INSTANT_RETRIEVAL,
+                                TransitionStorageClass.class)
+                        .name(),
                 ctx.integer("expirationDays", 0, 0, 36500),
                 ctx.integer("noncurrentVersionExpirationDays", 30, 0, 36500),
                 ctx.optionalMatching("accessLogsBucketName", BUCKET_NAME, "an S3 bucket name"));
-        if (archive.expirationDays() > 0 && archive.transitionDays() > 0 && archive.expirationDays() <= archive.transitionDays()) {
-            throw ContextSource.invalid("expirationDays", "must be later than transitionDays (" + archive.transitionDays() + "), got " + archive.expirationDays());
+        if (archive.expirationDays() > 0
+                && archive.transitionDays() > 0
+                && archive.expirationDays() <= archive.transitionDays()) {
+            throw ContextSource.invalid(
+                    "expirationDays",
+                    "must be later than transitionDays (" + archive.transitionDays() + "), got "
+                            + archive.expirationDays());
         }
 
         Queue queue = new Queue(
@@ -146,30 +200,49 @@ public record ExportSettings(
 
         int retention = ctx.integer("logRetentionDays", 30, 1, 3653);
         if (!LogRetention.ALLOWED.containsKey(retention)) {
-            throw ContextSource.invalid("logRetentionDays", "expected one of " + LogRetention.ALLOWED.keySet() + ", got " + retention);
+            throw ContextSource.invalid(
+                    "logRetentionDays", "expected one of " + LogRetention.ALLOWED.keySet() + ", got " + retention);
         }
         Observability observability = new Observability(
                 ctx.bool("tracing", false), retention, ctx.optionalMatching("alarmEmail", EMAIL, "an e-mail address"));
 
         Path repoRoot = Path.of(ctx.string("repoRoot", "..")).toAbsolutePath().normalize();
         Artifacts artifacts = new Artifacts(
-                repoRoot.resolve(ctx.string("extractorJar", "extractor-lambda/target/extractor-lambda.jar")).normalize(),
-                repoRoot.resolve(ctx.string("workerJar", "worker-lambda/target/worker-lambda.jar")).normalize());
+                repoRoot.resolve(ctx.string("extractorJar", "extractor-lambda/target/extractor-lambda.jar"))
+                        .normalize(),
+                repoRoot.resolve(ctx.string("workerJar", "worker-lambda/target/worker-lambda.jar"))
+                        .normalize());
 
         return new ExportSettings(
                 ctx.matching("stackName", "MessageExport", STACK_NAME, "a CloudFormation stack name"),
-                network, connections, archive, queue, functions,
-                jobEnvironment(ctx), workerEnvironment(ctx), schedule, observability, artifacts);
+                network,
+                connections,
+                archive,
+                queue,
+                functions,
+                jobEnvironment(ctx),
+                workerEnvironment(ctx),
+                schedule,
+                observability,
+                artifacts);
     }
 
     /** Storage classes a lifecycle rule may move the archive to. */
-    public enum TransitionStorageClass { INFREQUENT_ACCESS, INTELLIGENT_TIERING, GLACIER_INSTANT_RETRIEVAL, GLACIER, DEEP_ARCHIVE }
+    public enum TransitionStorageClass {
+        INFREQUENT_ACCESS,
+        INTELLIGENT_TIERING,
+        GLACIER_INSTANT_RETRIEVAL,
+        GLACIER,
+        DEEP_ARCHIVE
+    }
 
     private static List<String> securityGroups(ContextSource ctx) {
         List<String> groups = ctx.list("securityGroupIds");
         for (String group : groups) {
             if (!SECURITY_GROUP_ID.matcher(group).matches()) {
-                throw ContextSource.invalid("securityGroupIds", "expected a security group id like sg-0123456789abcdef0, got '" + group + "'");
+                throw ContextSource.invalid(
+                        "securityGroupIds",
+                        "expected a security group id like sg-0123456789abcdef0, got '" + group + "'");
             }
         }
         return groups;
@@ -190,17 +263,44 @@ public record ExportSettings(
     private static Map<String, String> jobEnvironment(ContextSource ctx) {
         Map<String, String> env = new LinkedHashMap<>();
         indexSettings(ctx, env);
-        put(env, EnvNames.BATCH_SIZE, ctx.optionalInteger("exportBatchSize", 1, 10_000).map(String::valueOf));
+        put(
+                env,
+                EnvNames.BATCH_SIZE,
+                ctx.optionalInteger("exportBatchSize", 1, 10_000).map(String::valueOf));
         put(env, EnvNames.PAGE_SIZE, ctx.optionalInteger("pageSize", 1, 10_000).map(String::valueOf));
-        put(env, EnvNames.PIT_KEEP_ALIVE, ctx.optionalMatching("pitKeepAlive", ISO_DURATION, "an ISO-8601 duration like PT5M"));
-        put(env, EnvNames.EXPORT_WINDOW, ctx.optionalMatching("exportWindow", ISO_DURATION, "an ISO-8601 duration like P1D"));
-        put(env, EnvNames.SAFETY_LAG, ctx.optionalMatching("safetyLag", ISO_DURATION, "an ISO-8601 duration like PT1H"));
+        put(
+                env,
+                EnvNames.PIT_KEEP_ALIVE,
+                ctx.optionalMatching("pitKeepAlive", ISO_DURATION, "an ISO-8601 duration like PT5M"));
+        put(
+                env,
+                EnvNames.EXPORT_WINDOW,
+                ctx.optionalMatching("exportWindow", ISO_DURATION, "an ISO-8601 duration like P1D"));
+        put(
+                env,
+                EnvNames.SAFETY_LAG,
+                ctx.optionalMatching("safetyLag", ISO_DURATION, "an ISO-8601 duration like PT1H"));
         put(env, EnvNames.FIRST_START_DATE, ctx.optionalMatching("firstStartDate", ISO_DATE, "a date like 2024-01-01"));
-        put(env, EnvNames.FAILURE_BUDGET, ctx.optionalInteger("failureBudget", 0, Integer.MAX_VALUE).map(String::valueOf));
-        put(env, EnvNames.JOB_DEADLINE, ctx.optionalMatching("jobDeadline", ISO_DURATION, "an ISO-8601 duration like PT12H"));
-        put(env, EnvNames.LEASE_DURATION, ctx.optionalMatching("leaseDuration", ISO_DURATION, "an ISO-8601 duration like PT15M"));
-        put(env, EnvNames.JOB_HEARTBEAT_TIMEOUT, ctx.optionalMatching("jobHeartbeatTimeout", ISO_DURATION, "an ISO-8601 duration like PT30M"));
-        put(env, EnvNames.DB_POOL_SIZE, ctx.optionalInteger("dbPoolSize", 1, 100).map(String::valueOf));
+        put(
+                env,
+                EnvNames.FAILURE_BUDGET,
+                ctx.optionalInteger("failureBudget", 0, Integer.MAX_VALUE).map(String::valueOf));
+        put(
+                env,
+                EnvNames.JOB_DEADLINE,
+                ctx.optionalMatching("jobDeadline", ISO_DURATION, "an ISO-8601 duration like PT12H"));
+        put(
+                env,
+                EnvNames.LEASE_DURATION,
+                ctx.optionalMatching("leaseDuration", ISO_DURATION, "an ISO-8601 duration like PT15M"));
+        put(
+                env,
+                EnvNames.JOB_HEARTBEAT_TIMEOUT,
+                ctx.optionalMatching("jobHeartbeatTimeout", ISO_DURATION, "an ISO-8601 duration like PT30M"));
+        put(
+                env,
+                EnvNames.DB_POOL_SIZE,
+                ctx.optionalInteger("dbPoolSize", 1, 100).map(String::valueOf));
         return Map.copyOf(env);
     }
 
@@ -208,10 +308,22 @@ public record ExportSettings(
     private static Map<String, String> workerEnvironment(ContextSource ctx) {
         Map<String, String> env = new LinkedHashMap<>();
         indexSettings(ctx, env);
-        put(env, EnvNames.PUT_CONCURRENCY, ctx.optionalInteger("putConcurrency", 1, 1024).map(String::valueOf));
-        put(env, EnvNames.MAX_DOCUMENT_BYTES, ctx.optionalInteger("maxDocumentBytes", 1024, Integer.MAX_VALUE).map(String::valueOf));
-        put(env, EnvNames.LEASE_DURATION, ctx.optionalMatching("leaseDuration", ISO_DURATION, "an ISO-8601 duration like PT15M"));
-        put(env, EnvNames.DB_POOL_SIZE, ctx.optionalInteger("workerDbPoolSize", 1, 100).map(String::valueOf));
+        put(
+                env,
+                EnvNames.PUT_CONCURRENCY,
+                ctx.optionalInteger("putConcurrency", 1, 1024).map(String::valueOf));
+        put(
+                env,
+                EnvNames.MAX_DOCUMENT_BYTES,
+                ctx.optionalInteger("maxDocumentBytes", 1024, Integer.MAX_VALUE).map(String::valueOf));
+        put(
+                env,
+                EnvNames.LEASE_DURATION,
+                ctx.optionalMatching("leaseDuration", ISO_DURATION, "an ISO-8601 duration like PT15M"));
+        put(
+                env,
+                EnvNames.DB_POOL_SIZE,
+                ctx.optionalInteger("workerDbPoolSize", 1, 100).map(String::valueOf));
         return Map.copyOf(env);
     }
 
@@ -219,7 +331,13 @@ public record ExportSettings(
         put(env, EnvNames.MESSAGES_INDEX, ctx.optionalMatching("messagesIndex", NAME, "an index name"));
         put(env, EnvNames.MESSAGE_TIMESTAMP_FIELD, ctx.optionalMatching("messageTimestampField", NAME, "a field name"));
         put(env, EnvNames.MESSAGE_ID_FIELD, ctx.optionalMatching("messageIdField", NAME, "a field name"));
-        put(env, EnvNames.SIDE_COLLECTIONS, ctx.optionalMatching("sideCollections", SIDE_COLLECTIONS, "name:index:joinField:sortField entries separated by commas"));
+        put(
+                env,
+                EnvNames.SIDE_COLLECTIONS,
+                ctx.optionalMatching(
+                        "sideCollections",
+                        SIDE_COLLECTIONS,
+                        "name:index:joinField:sortField entries separated by commas"));
     }
 
     private static void put(Map<String, String> env, String name, Optional<String> value) {

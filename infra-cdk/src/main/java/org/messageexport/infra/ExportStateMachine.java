@@ -3,12 +3,15 @@ package org.messageexport.infra;
 import static org.messageexport.infra.NagReasons.suppress;
 import static org.messageexport.infra.NagReasons.suppressMatching;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.messageexport.statemachine.StateMachineDefinition;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -18,9 +21,6 @@ import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.constructs.Construct;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
-import org.messageexport.statemachine.StateMachineDefinition;
 
 /**
  * The export job's state machine, from the {@code statemachine} module's ASL file: each
@@ -41,7 +41,8 @@ public final class ExportStateMachine extends Construct {
         super(scope, id);
         Map<String, String> substitutions = new LinkedHashMap<>();
         for (ExtractorTask task : ExtractorTask.values()) {
-            substitutions.put(task.placeholder(), props.functions().function(task).alias().getFunctionArn());
+            substitutions.put(
+                    task.placeholder(), props.functions().function(task).alias().getFunctionArn());
         }
         Set<String> expected = new TreeSet<>(props.definition().placeholders());
         if (!expected.equals(new TreeSet<>(substitutions.keySet()))) {
@@ -59,19 +60,25 @@ public final class ExportStateMachine extends Construct {
                 .definitionSubstitutions(substitutions)
                 .timeout(Duration.minutes(props.timeoutMinutes()))
                 .tracingEnabled(props.tracing())
-                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
+                .logs(LogOptions.builder()
+                        .destination(logs)
+                        .level(LogLevel.ALL)
+                        .includeExecutionData(true)
+                        .build())
                 .build();
         for (ExtractorTask task : ExtractorTask.values()) {
             props.functions().function(task).alias().grantInvoke(stateMachine);
         }
 
         List<NagPackSuppression> suppressions = new ArrayList<>();
-        suppressions.add(suppressMatching("AwsSolutions-IAM5",
+        suppressions.add(suppressMatching(
+                "AwsSolutions-IAM5",
                 "CloudWatch Logs vended-log delivery (logs:CreateLogDelivery, PutResourcePolicy, ...) and X-Ray trace"
                         + " writes do not support resource-level permissions; this is the policy CDK generates for them.",
                 "^Resource::\\*$"));
         if (!props.tracing()) {
-            suppressions.add(suppress("AwsSolutions-SF2",
+            suppressions.add(suppress(
+                    "AwsSolutions-SF2",
                     "X-Ray tracing is off by configuration (context key tracing=false); execution history and the ALL-level"
                             + " CloudWatch log cover troubleshooting. Set tracing=true to enable it."));
         }

@@ -41,17 +41,22 @@ public final class ExtractorFunctions extends Construct {
             }
             environment.settings(props.jobEnvironment());
 
-            JavaFunction function = new JavaFunction(this, task.id(), new JavaFunction.Props(
-                    task.handler(),
-                    task.description(),
-                    props.code(),
-                    props.sizes().extractorMemoryMb(),
-                    task == ExtractorTask.EXTRACT_PAGE ? ExportSettings.EXTRACT_PAGE_TIMEOUT_SECONDS : props.sizes().extractorTimeoutSeconds(),
-                    environment.build(),
-                    props.network(),
-                    true,
-                    props.tracing(),
-                    props.logRetentionDays()));
+            JavaFunction function = new JavaFunction(
+                    this,
+                    task.id(),
+                    new JavaFunction.Props(
+                            task.handler(),
+                            task.description(),
+                            props.code(),
+                            props.sizes().extractorMemoryMb(),
+                            task == ExtractorTask.EXTRACT_PAGE
+                                    ? ExportSettings.EXTRACT_PAGE_TIMEOUT_SECONDS
+                                    : props.sizes().extractorTimeoutSeconds(),
+                            environment.build(),
+                            props.network(),
+                            true,
+                            props.tracing(),
+                            props.logRetentionDays()));
 
             props.secrets().grantReadDatabase(function.function());
             if (task.elasticsearch()) {

@@ -3,6 +3,7 @@ package org.messageexport.infra;
 import static org.messageexport.infra.NagReasons.suppress;
 import static org.messageexport.infra.NagReasons.suppressMatching;
 
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,6 @@ import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
-import io.github.cdklabs.cdknag.NagSuppressions;
 
 /**
  * One Java 21 arm64 function in the VPC with its own log group and a {@code live} alias on the
@@ -78,14 +78,18 @@ public final class JavaFunction extends Construct {
         alias = function.addAlias(ALIAS_NAME);
 
         this.tracing = props.tracing();
-        NagSuppressions.addResourceSuppressions(function, List.of(
-                suppressMatching("AwsSolutions-IAM4",
-                        "AWS managed policies for a VPC function: CloudWatch Logs writes and the ENI actions Lambda needs"
-                                + " in a VPC; both are the documented minimum and track service changes.",
-                        "^Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambda(BasicExecutionRole|VPCAccessExecutionRole)$"),
-                suppress("AwsSolutions-L1",
-                        "java21 is the project's Lambda runtime by design (Java 21 code, SnapStart-tested); moving to a newer"
-                                + " Java runtime is a deliberate upgrade, not a synth-time default.")),
+        NagSuppressions.addResourceSuppressions(
+                function,
+                List.of(
+                        suppressMatching(
+                                "AwsSolutions-IAM4",
+                                "AWS managed policies for a VPC function: CloudWatch Logs writes and the ENI actions Lambda needs"
+                                        + " in a VPC; both are the documented minimum and track service changes.",
+                                "^Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambda(BasicExecutionRole|VPCAccessExecutionRole)$"),
+                        suppress(
+                                "AwsSolutions-L1",
+                                "java21 is the project's Lambda runtime by design (Java 21 code, SnapStart-tested); moving to a newer"
+                                        + " Java runtime is a deliberate upgrade, not a synth-time default.")),
                 true);
     }
 
@@ -103,8 +107,10 @@ public final class JavaFunction extends Construct {
         if (tracing) {
             wildcardPatterns.add("^Resource::\\*$");
         }
-        NagSuppressions.addResourceSuppressions(function, List.of(
-                suppressMatching("AwsSolutions-IAM5",
+        NagSuppressions.addResourceSuppressions(
+                function,
+                List.of(suppressMatching(
+                        "AwsSolutions-IAM5",
                         "Wildcards come from CDK grants only: S3 object actions on keys under the export prefix (and the bucket-level"
                                 + " List/GetBucket* that grantRead adds for the manifest),"
                                 + " KMS GenerateDataKey*/ReEncrypt* on the one archive key, and (with tracing) X-Ray trace"

@@ -6,11 +6,11 @@ import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import java.util.Map;
+import org.messageexport.statemachine.StateMachineDefinition;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
-import org.messageexport.statemachine.StateMachineDefinition;
 
 /**
  * The CDK app: {@code cdk synth}/{@code cdk deploy} run {@link #main}. Settings come from the
@@ -41,8 +41,8 @@ public final class MessageExportApp {
         if (account != null && region != null) {
             props.env(Environment.builder().account(account).region(region).build());
         }
-        MessageExportStack stack = new MessageExportStack(app, settings.stackName(), props.build(), settings,
-                StateMachineDefinition.load());
+        MessageExportStack stack = new MessageExportStack(
+                app, settings.stackName(), props.build(), settings, StateMachineDefinition.load());
         suppressFrameworkFindings(stack);
         Aspects.of(app).add(new AwsSolutionsChecks());
         return stack;
@@ -50,13 +50,16 @@ public final class MessageExportApp {
 
     /** Resources CDK itself adds (the trigger's provider function), which this app does not shape. */
     private static void suppressFrameworkFindings(MessageExportStack stack) {
-        NagSuppressions.addResourceSuppressionsByPath(stack,
+        NagSuppressions.addResourceSuppressionsByPath(
+                stack,
                 "/" + stack.getStackName() + "/AWSCDK.TriggerCustomResourceProviderCustomResourceProvider",
                 List.of(
-                        suppressMatching("AwsSolutions-IAM4",
+                        suppressMatching(
+                                "AwsSolutions-IAM4",
                                 "CDK's trigger provider (deploy-time only) uses the basic execution role for its own logs.",
                                 "^Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole$"),
-                        NagReasons.suppress("AwsSolutions-L1",
+                        NagReasons.suppress(
+                                "AwsSolutions-L1",
                                 "CDK's trigger provider runtime is chosen and updated by aws-cdk-lib, not by this app.")),
                 true);
     }

@@ -2,6 +2,7 @@ package org.messageexport.infra;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.messageexport.statemachine.StateMachineDefinition;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
@@ -17,7 +18,6 @@ import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
-import org.messageexport.statemachine.StateMachineDefinition;
 
 /** The whole export: bucket, queue, functions, schema migration, state machine, schedule, alarms. */
 public final class MessageExportStack extends Stack {
@@ -30,11 +30,16 @@ public final class MessageExportStack extends Stack {
     private final ExportSchedule schedule;
     private final ExportAlarms alarms;
 
-    public MessageExportStack(Construct scope, String id, StackProps stackProps, ExportSettings settings,
+    public MessageExportStack(
+            Construct scope,
+            String id,
+            StackProps stackProps,
+            ExportSettings settings,
             StateMachineDefinition definition) {
         super(scope, id, stackProps);
         // Checked first: a missing jar is the most common reason a synth fails.
-        Code extractorCode = LambdaArtifact.jar(settings.artifacts().extractorJar(), "extractorJar", "extractor-lambda");
+        Code extractorCode =
+                LambdaArtifact.jar(settings.artifacts().extractorJar(), "extractorJar", "extractor-lambda");
         Code workerCode = LambdaArtifact.jar(settings.artifacts().workerJar(), "workerJar", "worker-lambda");
         ExportSettings.Functions sizes = settings.functions();
         ExportSettings.Observability observability = settings.observability();
@@ -42,67 +47,141 @@ public final class MessageExportStack extends Stack {
         FunctionNetwork network = network(settings.network());
         ConnectionSecrets secrets = new ConnectionSecrets(this, "Secrets", settings.connections());
         archive = new ArchiveBucket(this, "Archive", settings.archive());
-        workQueue = new WorkQueue(this, "WorkQueue", new WorkQueue.Props(
-                sizes.workerTimeoutSeconds(), sizes.workerBatchingWindowSeconds(),
-                settings.queue().maxReceiveCount(), settings.queue().dlqRetentionDays()));
+        workQueue = new WorkQueue(
+                this,
+                "WorkQueue",
+                new WorkQueue.Props(
+                        sizes.workerTimeoutSeconds(), sizes.workerBatchingWindowSeconds(),
+                        settings.queue().maxReceiveCount(), settings.queue().dlqRetentionDays()));
 
-        extractor = new ExtractorFunctions(this, "Extractor", new ExtractorFunctions.Props(
-                extractorCode, sizes, settings.connections(), settings.jobEnvironment(), secrets, archive, workQueue,
-                network, observability.tracing(), observability.logRetentionDays()));
-        worker = new WorkerFunction(this, "Worker", new WorkerFunction.Props(
-                workerCode, sizes, settings.connections(), settings.workerEnvironment(), secrets, archive, workQueue,
-                network, observability.tracing(), observability.logRetentionDays()));
-        migration = new SchemaMigration(this, "SchemaMigration", new SchemaMigration.Props(
-                extractorCode, sizes.migrateTimeoutSeconds(), settings.connections(), secrets, network,
-                observability.tracing(), observability.logRetentionDays(), List.of(extractor, worker)));
+        extractor = new ExtractorFunctions(
+                this,
+                "Extractor",
+                new ExtractorFunctions.Props(
+                        extractorCode,
+                        sizes,
+                        settings.connections(),
+                        settings.jobEnvironment(),
+                        secrets,
+                        archive,
+                        workQueue,
+                        network,
+                        observability.tracing(),
+                        observability.logRetentionDays()));
+        worker = new WorkerFunction(
+                this,
+                "Worker",
+                new WorkerFunction.Props(
+                        workerCode,
+                        sizes,
+                        settings.connections(),
+                        settings.workerEnvironment(),
+                        secrets,
+                        archive,
+                        workQueue,
+                        network,
+                        observability.tracing(),
+                        observability.logRetentionDays()));
+        migration = new SchemaMigration(
+                this,
+                "SchemaMigration",
+                new SchemaMigration.Props(
+                        extractorCode,
+                        sizes.migrateTimeoutSeconds(),
+                        settings.connections(),
+                        secrets,
+                        network,
+                        observability.tracing(),
+                        observability.logRetentionDays(),
+                        List.of(extractor, worker)));
 
-        stateMachine = new ExportStateMachine(this, "ExportJob", new ExportStateMachine.Props(
-                definition, extractor, settings.schedule().stateMachineTimeoutMinutes(), observability.tracing(),
-                observability.logRetentionDays()));
-        schedule = new ExportSchedule(this, "Schedule", new ExportSchedule.Props(
-                stateMachine.stateMachine(), settings.schedule().expression(), settings.schedule().enabled()));
-        alarms = new ExportAlarms(this, "Alarms", new ExportAlarms.Props(
-                workQueue.queue(), workQueue.deadLetterQueue(), settings.queue().oldestMessageAlarmSeconds(),
-                stateMachine.stateMachine(), observability.alarmEmail()));
+        stateMachine = new ExportStateMachine(
+                this,
+                "ExportJob",
+                new ExportStateMachine.Props(
+                        definition,
+                        extractor,
+                        settings.schedule().stateMachineTimeoutMinutes(),
+                        observability.tracing(),
+                        observability.logRetentionDays()));
+        schedule = new ExportSchedule(
+                this,
+                "Schedule",
+                new ExportSchedule.Props(
+                        stateMachine.stateMachine(),
+                        settings.schedule().expression(),
+                        settings.schedule().enabled()));
+        alarms = new ExportAlarms(
+                this,
+                "Alarms",
+                new ExportAlarms.Props(
+                        workQueue.queue(),
+                        workQueue.deadLetterQueue(),
+                        settings.queue().oldestMessageAlarmSeconds(),
+                        stateMachine.stateMachine(),
+                        observability.alarmEmail()));
 
-        CfnOutput.Builder.create(this, "StateMachineArn").value(stateMachine.stateMachine().getStateMachineArn())
-                .description("aws stepfunctions start-execution --state-machine-arn <this> --input '{}'").build();
-        CfnOutput.Builder.create(this, "BucketName").value(archive.bucket().getBucketName()).build();
-        CfnOutput.Builder.create(this, "WorkQueueUrl").value(workQueue.queue().getQueueUrl()).build();
-        CfnOutput.Builder.create(this, "DeadLetterQueueUrl").value(workQueue.deadLetterQueue().getQueueUrl()).build();
-        CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
+        CfnOutput.Builder.create(this, "StateMachineArn")
+                .value(stateMachine.stateMachine().getStateMachineArn())
+                .description("aws stepfunctions start-execution --state-machine-arn <this> --input '{}'")
+                .build();
+        CfnOutput.Builder.create(this, "BucketName")
+                .value(archive.bucket().getBucketName())
+                .build();
+        CfnOutput.Builder.create(this, "WorkQueueUrl")
+                .value(workQueue.queue().getQueueUrl())
+                .build();
+        CfnOutput.Builder.create(this, "DeadLetterQueueUrl")
+                .value(workQueue.deadLetterQueue().getQueueUrl())
+                .build();
+        CfnOutput.Builder.create(this, "AlarmTopicArn")
+                .value(alarms.topic().getTopicArn())
+                .build();
         for (IConstruct child : getNode().findAll()) {
             if (child instanceof JavaFunction function) {
                 function.suppressGrantWildcards(settings.archive().keyPrefix());
             }
         }
         // Imported subnets carry no route table id, which nothing here reads.
-        Annotations.of(this).acknowledgeWarning("@aws-cdk/aws-ec2:noSubnetRouteTableId",
-                "The functions only need subnet ids; no route table is read from the imported subnets.");
+        Annotations.of(this)
+                .acknowledgeWarning(
+                        "@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                        "The functions only need subnet ids; no route table is read from the imported subnets.");
         // Each SnapStart function has a "live" alias on its current version, so a version is always published.
-        Annotations.of(this).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
-                "Every SnapStart function is invoked through an alias on a published version.");
+        Annotations.of(this)
+                .acknowledgeWarning(
+                        "@aws-cdk/aws-lambda:snapStartRequirePublish",
+                        "Every SnapStart function is invoked through an alias on a published version.");
         network.securityGroups().forEach(group -> {
             if (group instanceof SecurityGroup created) {
-                CfnOutput.Builder.create(this, "FunctionSecurityGroupId").value(created.getSecurityGroupId())
-                        .description("Allow this group in the Elasticsearch and MySQL security groups").build();
+                CfnOutput.Builder.create(this, "FunctionSecurityGroupId")
+                        .value(created.getSecurityGroupId())
+                        .description("Allow this group in the Elasticsearch and MySQL security groups")
+                        .build();
             }
         });
     }
 
     private FunctionNetwork network(ExportSettings.Network settings) {
         // Imported from attributes, never looked up: synth stays offline and needs no credentials.
-        IVpc vpc = Vpc.fromVpcAttributes(this, "Vpc", VpcAttributes.builder()
-                .vpcId(settings.vpcId())
-                .availabilityZones(settings.availabilityZones())
-                .privateSubnetIds(settings.subnetIds())
-                .build());
+        IVpc vpc = Vpc.fromVpcAttributes(
+                this,
+                "Vpc",
+                VpcAttributes.builder()
+                        .vpcId(settings.vpcId())
+                        .availabilityZones(settings.availabilityZones())
+                        .privateSubnetIds(settings.subnetIds())
+                        .build());
         List<ISubnet> subnets = new ArrayList<>();
         for (int i = 0; i < settings.subnetIds().size(); i++) {
-            subnets.add(Subnet.fromSubnetAttributes(this, "Subnet" + i, software.amazon.awscdk.services.ec2.SubnetAttributes.builder()
-                    .subnetId(settings.subnetIds().get(i))
-                    .availabilityZone(settings.availabilityZones().get(i % settings.availabilityZones().size()))
-                    .build()));
+            subnets.add(Subnet.fromSubnetAttributes(
+                    this,
+                    "Subnet" + i,
+                    software.amazon.awscdk.services.ec2.SubnetAttributes.builder()
+                            .subnetId(settings.subnetIds().get(i))
+                            .availabilityZone(settings.availabilityZones()
+                                    .get(i % settings.availabilityZones().size()))
+                            .build()));
         }
         List<ISecurityGroup> groups = new ArrayList<>();
         if (settings.securityGroupIds().isEmpty()) {
@@ -113,18 +192,43 @@ public final class MessageExportStack extends Stack {
                     .build());
         } else {
             for (int i = 0; i < settings.securityGroupIds().size(); i++) {
-                groups.add(SecurityGroup.fromSecurityGroupId(this, "SecurityGroup" + i, settings.securityGroupIds().get(i)));
+                groups.add(SecurityGroup.fromSecurityGroupId(
+                        this, "SecurityGroup" + i, settings.securityGroupIds().get(i)));
             }
         }
-        return new FunctionNetwork(vpc, SubnetSelection.builder().subnets(subnets).build(), groups);
+        return new FunctionNetwork(
+                vpc, SubnetSelection.builder().subnets(subnets).build(), groups);
     }
 
-    public ArchiveBucket archive() { return archive; }
-    public WorkQueue workQueue() { return workQueue; }
-    public ExtractorFunctions extractor() { return extractor; }
-    public WorkerFunction worker() { return worker; }
-    public SchemaMigration migration() { return migration; }
-    public ExportStateMachine stateMachine() { return stateMachine; }
-    public ExportSchedule schedule() { return schedule; }
-    public ExportAlarms alarms() { return alarms; }
+    public ArchiveBucket archive() {
+        return archive;
+    }
+
+    public WorkQueue workQueue() {
+        return workQueue;
+    }
+
+    public ExtractorFunctions extractor() {
+        return extractor;
+    }
+
+    public WorkerFunction worker() {
+        return worker;
+    }
+
+    public SchemaMigration migration() {
+        return migration;
+    }
+
+    public ExportStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public ExportSchedule schedule() {
+        return schedule;
+    }
+
+    public ExportAlarms alarms() {
+        return alarms;
+    }
 }

@@ -16,8 +16,13 @@ final class NagReasons {
     /** A suppression that only covers findings whose detail matches one of the regexes. */
     static NagPackSuppression suppressMatching(String ruleId, String reason, String... regexes) {
         List<Object> appliesTo = Arrays.stream(regexes)
-                .map(regex -> (Object) RegexAppliesTo.builder().regex("/" + regex + "/").build())
+                .map(regex -> (Object)
+                        RegexAppliesTo.builder().regex("/" + regex + "/").build())
                 .toList();
-        return NagPackSuppression.builder().id(ruleId).reason(reason).appliesTo(appliesTo).build();
+        return NagPackSuppression.builder()
+                .id(ruleId)
+                .reason(reason)
+                .appliesTo(appliesTo)
+                .build();
     }
 }

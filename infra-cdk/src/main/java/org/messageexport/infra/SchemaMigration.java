@@ -35,18 +35,21 @@ public final class SchemaMigration extends Construct {
 
     public SchemaMigration(Construct scope, String id, Props props) {
         super(scope, id);
-        function = new JavaFunction(this, "MigrateDatabase", new JavaFunction.Props(
-                HANDLER,
-                "Applies the Flyway migrations to the tracking database",
-                props.code(),
-                512,
-                props.timeoutSeconds(),
-                new FunctionEnvironment().database(props.connections()).build(),
-                props.network(),
-                // one invocation per deployment: a snapshot would cost more deploy time than it saves
-                false,
-                props.tracing(),
-                props.logRetentionDays()));
+        function = new JavaFunction(
+                this,
+                "MigrateDatabase",
+                new JavaFunction.Props(
+                        HANDLER,
+                        "Applies the Flyway migrations to the tracking database",
+                        props.code(),
+                        512,
+                        props.timeoutSeconds(),
+                        new FunctionEnvironment().database(props.connections()).build(),
+                        props.network(),
+                        // one invocation per deployment: a snapshot would cost more deploy time than it saves
+                        false,
+                        props.tracing(),
+                        props.logRetentionDays()));
         props.secrets().grantReadDatabase(function.function());
 
         trigger = Trigger.Builder.create(this, "Trigger")

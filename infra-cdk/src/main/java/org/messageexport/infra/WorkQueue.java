@@ -21,7 +21,8 @@ public final class WorkQueue extends Construct {
     /** SQS's ceiling for a visibility timeout. */
     private static final int MAX_VISIBILITY_SECONDS = 43_200;
 
-    public record Props(int workerTimeoutSeconds, int batchingWindowSeconds, int maxReceiveCount, int dlqRetentionDays) {}
+    public record Props(
+            int workerTimeoutSeconds, int batchingWindowSeconds, int maxReceiveCount, int dlqRetentionDays) {}
 
     private final Queue queue;
     private final Queue deadLetterQueue;
@@ -32,8 +33,9 @@ public final class WorkQueue extends Construct {
         this.maxReceiveCount = props.maxReceiveCount();
         int visibility = VISIBILITY_TIMEOUT_FACTOR * props.workerTimeoutSeconds() + props.batchingWindowSeconds();
         if (visibility > MAX_VISIBILITY_SECONDS) {
-            throw ContextSource.invalid("workerTimeoutSeconds", "6x it plus the batching window (" + visibility
-                    + " s) exceeds SQS's 12-hour visibility timeout");
+            throw ContextSource.invalid(
+                    "workerTimeoutSeconds",
+                    "6x it plus the batching window (" + visibility + " s) exceeds SQS's 12-hour visibility timeout");
         }
         deadLetterQueue = Queue.Builder.create(this, "DeadLetterQueue")
                 .encryption(QueueEncryption.SQS_MANAGED)

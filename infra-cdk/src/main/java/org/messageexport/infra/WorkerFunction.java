@@ -38,28 +38,32 @@ public final class WorkerFunction extends Construct {
                 .deliveries(props.workQueue())
                 .settings(props.workerEnvironment())
                 .build();
-        function = new JavaFunction(this, "ExportBatch", new JavaFunction.Props(
-                HANDLER,
-                "Exports one batch of messages from Elasticsearch to S3",
-                props.code(),
-                props.sizes().workerMemoryMb(),
-                props.sizes().workerTimeoutSeconds(),
-                environment,
-                props.network(),
-                true,
-                props.tracing(),
-                props.logRetentionDays()));
+        function = new JavaFunction(
+                this,
+                "ExportBatch",
+                new JavaFunction.Props(
+                        HANDLER,
+                        "Exports one batch of messages from Elasticsearch to S3",
+                        props.code(),
+                        props.sizes().workerMemoryMb(),
+                        props.sizes().workerTimeoutSeconds(),
+                        environment,
+                        props.network(),
+                        true,
+                        props.tracing(),
+                        props.logRetentionDays()));
 
         props.secrets().grantReadElasticsearch(function.function());
         props.secrets().grantReadDatabase(function.function());
         props.archive().grantPutExports(function.function());
         // the mapping polls on behalf of the alias: SnapStart restores the published version
-        function.alias().addEventSource(SqsEventSource.Builder.create(props.workQueue().queue())
-                .batchSize(props.sizes().workerBatchSize())
-                .maxBatchingWindow(Duration.seconds(props.sizes().workerBatchingWindowSeconds()))
-                .reportBatchItemFailures(true)
-                .maxConcurrency(props.sizes().workerMaxConcurrency())
-                .build());
+        function.alias()
+                .addEventSource(SqsEventSource.Builder.create(props.workQueue().queue())
+                        .batchSize(props.sizes().workerBatchSize())
+                        .maxBatchingWindow(Duration.seconds(props.sizes().workerBatchingWindowSeconds()))
+                        .reportBatchItemFailures(true)
+                        .maxConcurrency(props.sizes().workerMaxConcurrency())
+                        .build());
     }
 
     public JavaFunction function() {

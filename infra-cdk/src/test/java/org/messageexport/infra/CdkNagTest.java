@@ -18,9 +18,11 @@ class CdkNagTest {
 
     @Test
     void awsSolutions_reportsNoUnsuppressedErrors() {
-        List<SynthesisMessage> errors = Annotations.fromStack(synthesized.stack())
-                .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
-        assertThat(errors).extracting(m -> m.getId() + " " + m.getEntry().getData()).isEmpty();
+        List<SynthesisMessage> errors =
+                Annotations.fromStack(synthesized.stack()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+        assertThat(errors)
+                .extracting(m -> m.getId() + " " + m.getEntry().getData())
+                .isEmpty();
     }
 
     @Test
@@ -40,7 +42,13 @@ class CdkNagTest {
             assertThat((String) rule.get("reason")).hasSizeGreaterThan(40);
         });
         // the ids that this app accepts, each explained in the README
-        assertThat(suppressions).extracting(rule -> (String) rule.get("id")).containsOnly(
-                "AwsSolutions-IAM4", "AwsSolutions-IAM5", "AwsSolutions-L1", "AwsSolutions-S1", "AwsSolutions-SF2");
+        assertThat(suppressions)
+                .extracting(rule -> (String) rule.get("id"))
+                .containsOnly(
+                        "AwsSolutions-IAM4",
+                        "AwsSolutions-IAM5",
+                        "AwsSolutions-L1",
+                        "AwsSolutions-S1",
+                        "AwsSolutions-SF2");
     }
 }

@@ -22,9 +22,13 @@ class ExportStateMachineTest {
 
     /** What CloudFormation does with DefinitionSubstitutions, with each alias Ref resolved to a plausible ARN. */
     private String deployedDefinition() {
-        Map<String, Object> props = properties(json.ofType("AWS::StepFunctions::StateMachine").values().iterator().next());
+        Map<String, Object> props = properties(json.ofType("AWS::StepFunctions::StateMachine")
+                .values()
+                .iterator()
+                .next());
         String definition = (String) props.get("DefinitionString");
-        for (Map.Entry<String, Object> substitution : map(props.get("DefinitionSubstitutions")).entrySet()) {
+        for (Map.Entry<String, Object> substitution :
+                map(props.get("DefinitionSubstitutions")).entrySet()) {
             definition = definition.replace("${" + substitution.getKey() + "}", resolve(substitution.getValue()));
         }
         return definition;
@@ -47,10 +51,13 @@ class ExportStateMachineTest {
     @Test
     void definition_equalsTheAslFile_withEachPlaceholderReplacedByItsTasksAlias() throws IOException {
         StateMachineDefinition asl = StateMachineDefinition.load();
-        assertThat(asl.placeholders()).containsExactlyInAnyOrder(
-                StateMachineDefinition.PLAN_JOB_FUNCTION_ARN, StateMachineDefinition.EXTRACT_PAGE_FUNCTION_ARN,
-                StateMachineDefinition.CHECK_PROGRESS_FUNCTION_ARN, StateMachineDefinition.FINALIZE_JOB_FUNCTION_ARN,
-                StateMachineDefinition.MARK_JOB_FAILED_FUNCTION_ARN);
+        assertThat(asl.placeholders())
+                .containsExactlyInAnyOrder(
+                        StateMachineDefinition.PLAN_JOB_FUNCTION_ARN,
+                        StateMachineDefinition.EXTRACT_PAGE_FUNCTION_ARN,
+                        StateMachineDefinition.CHECK_PROGRESS_FUNCTION_ARN,
+                        StateMachineDefinition.FINALIZE_JOB_FUNCTION_ARN,
+                        StateMachineDefinition.MARK_JOB_FAILED_FUNCTION_ARN);
 
         JsonNode deployed = TestApps.JSON.readTree(deployedDefinition());
         JsonNode expected = TestApps.JSON.readTree(asl.substitute(expectedSubstitutions()));
@@ -64,7 +71,9 @@ class ExportStateMachineTest {
         Path file = dir.resolve("export-job.asl.json");
         Files.writeString(file, deployedDefinition(), StandardCharsets.UTF_8);
         Path validator = Path.of("node_modules/asl-validator/dist/bin/asl-validator.js");
-        assertThat(validator).as("npm ci in infra-cdk installs asl-validator (the build's npm-ci profile does)").isRegularFile();
+        assertThat(validator)
+                .as("npm ci in infra-cdk installs asl-validator (the build's npm-ci profile does)")
+                .isRegularFile();
 
         Process process = new ProcessBuilder("node", validator.toString(), "--json-path", file.toString())
                 .redirectErrorStream(true)

@@ -38,24 +38,37 @@ class MessageExportStackTest {
     private String queueId() {
         return json.ofType("AWS::SQS::Queue").entrySet().stream()
                 .filter(e -> properties(e.getValue()).containsKey("RedrivePolicy"))
-                .map(Map.Entry::getKey).findFirst().orElseThrow();
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
     }
 
     private String deadLetterQueueId() {
-        return json.ofType("AWS::SQS::Queue").keySet().stream().filter(id -> !id.equals(queueId())).findFirst().orElseThrow();
+        return json.ofType("AWS::SQS::Queue").keySet().stream()
+                .filter(id -> !id.equals(queueId()))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void workQueue_redrivesToTheDeadLetterQueue_andHidesBatchesForSixWorkerTimeouts() {
-        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
-                "RedrivePolicy", Map.of(
-                        "deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(deadLetterQueueId(), "Arn")),
-                        "maxReceiveCount", 5),
-                // 6 x workerTimeoutSeconds (300) + workerBatchingWindowSeconds (5)
-                "VisibilityTimeout", 1805,
-                "SqsManagedSseEnabled", true));
-        template.hasResource("AWS::SQS::Queue", Map.of(
-                "Properties", Map.of("MessageRetentionPeriod", 14 * 24 * 3600, "SqsManagedSseEnabled", true)));
+        template.hasResourceProperties(
+                "AWS::SQS::Queue",
+                Map.of(
+                        "RedrivePolicy",
+                        Map.of(
+                                "deadLetterTargetArn",
+                                Map.of("Fn::GetAtt", List.of(deadLetterQueueId(), "Arn")),
+                                "maxReceiveCount",
+                                5),
+                        // 6 x workerTimeoutSeconds (300) + workerBatchingWindowSeconds (5)
+                        "VisibilityTimeout",
+                        1805,
+                        "SqsManagedSseEnabled",
+                        true));
+        template.hasResource(
+                "AWS::SQS::Queue",
+                Map.of("Properties", Map.of("MessageRetentionPeriod", 14 * 24 * 3600, "SqsManagedSseEnabled", true)));
     }
 
     @Test
@@ -63,25 +76,45 @@ class MessageExportStackTest {
         Map<String, Map<String, Object>> policies = json.ofType("AWS::SQS::QueuePolicy");
         assertThat(policies).hasSize(2);
         for (Map<String, Object> policy : policies.values()) {
-            List<Object> statements = list(map(properties(policy).get("PolicyDocument")).get("Statement"));
-            assertThat(statements).anySatisfy(statement -> assertThat(map(statement))
-                    .containsEntry("Effect", "Deny")
-                    .containsEntry("Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))));
+            List<Object> statements =
+                    list(map(properties(policy).get("PolicyDocument")).get("Statement"));
+            assertThat(statements)
+                    .anySatisfy(statement -> assertThat(map(statement))
+                            .containsEntry("Effect", "Deny")
+                            .containsEntry("Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))));
         }
     }
 
     @Test
     void workerEventSource_reportsItemFailures_capsConcurrency_andInvokesTheAlias() {
         String worker = json.functionWithHandler(WORKER);
-        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
-                "EventSourceArn", Map.of("Fn::GetAtt", List.of(queueId(), "Arn")),
-                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
-                "ScalingConfig", Map.of("MaximumConcurrency", 4),
-                "BatchSize", 2,
-                "MaximumBatchingWindowInSeconds", 5,
-                "FunctionName", Map.of("Fn::Join", List.of("", List.of(
-                        Map.of("Fn::Select", List.of(6, Map.of("Fn::Split", List.of(":", Map.of("Ref", json.aliasOf(worker)))))),
-                        ":" + JavaFunction.ALIAS_NAME)))));
+        template.hasResourceProperties(
+                "AWS::Lambda::EventSourceMapping",
+                Map.of(
+                        "EventSourceArn", Map.of("Fn::GetAtt", List.of(queueId(), "Arn")),
+                        "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                        "ScalingConfig", Map.of("MaximumConcurrency", 4),
+                        "BatchSize", 2,
+                        "MaximumBatchingWindowInSeconds", 5,
+                        "FunctionName",
+                                Map.of(
+                                        "Fn::Join",
+                                        List.of(
+                                                "",
+                                                List.of(
+                                                        Map.of(
+                                                                "Fn::Select",
+                                                                List.of(
+                                                                        6,
+                                                                        Map.of(
+                                                                                "Fn::Split",
+                                                                                List.of(
+                                                                                        ":",
+                                                                                        Map.of(
+                                                                                                "Ref",
+                                                                                                json.aliasOf(
+                                                                                                        worker)))))),
+                                                        ":" + JavaFunction.ALIAS_NAME)))));
     }
 
     @Test
@@ -95,20 +128,27 @@ class MessageExportStackTest {
             }
             handlers.add((String) props.get("Handler"));
             assertThat(props).containsEntry("Runtime", "java21").containsEntry("Architectures", List.of("arm64"));
-            assertThat(props.get("VpcConfig")).isEqualTo(Map.of(
-                    "SubnetIds", List.of("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"),
-                    "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(securityGroup, "GroupId")))));
+            assertThat(props.get("VpcConfig"))
+                    .isEqualTo(Map.of(
+                            "SubnetIds", List.of("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"),
+                            "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(securityGroup, "GroupId")))));
         });
-        assertThat(handlers).containsExactlyInAnyOrder(
-                "org.messageexport.extractor.PlanJobHandler::handleRequest",
-                "org.messageexport.extractor.ExtractPageHandler::handleRequest",
-                "org.messageexport.extractor.CheckProgressHandler::handleRequest",
-                "org.messageexport.extractor.FinalizeJobHandler::handleRequest",
-                "org.messageexport.extractor.MarkJobFailedHandler::handleRequest",
-                MIGRATE, WORKER);
-        template.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
-                "VpcId", "vpc-0123456789abcdef0",
-                "SecurityGroupEgress", List.of(Map.of("CidrIp", "0.0.0.0/0", "IpProtocol", "-1", "Description", Match.anyValue()))));
+        assertThat(handlers)
+                .containsExactlyInAnyOrder(
+                        "org.messageexport.extractor.PlanJobHandler::handleRequest",
+                        "org.messageexport.extractor.ExtractPageHandler::handleRequest",
+                        "org.messageexport.extractor.CheckProgressHandler::handleRequest",
+                        "org.messageexport.extractor.FinalizeJobHandler::handleRequest",
+                        "org.messageexport.extractor.MarkJobFailedHandler::handleRequest",
+                        MIGRATE,
+                        WORKER);
+        template.hasResourceProperties(
+                "AWS::EC2::SecurityGroup",
+                Map.of(
+                        "VpcId",
+                        "vpc-0123456789abcdef0",
+                        "SecurityGroupEgress",
+                        List.of(Map.of("CidrIp", "0.0.0.0/0", "IpProtocol", "-1", "Description", Match.anyValue()))));
     }
 
     @Test
@@ -117,14 +157,17 @@ class MessageExportStackTest {
             assertSnapStartAlias(json.functionWithHandler(task.handler()));
         }
         assertSnapStartAlias(json.functionWithHandler(WORKER));
-        assertThat(properties(map(json.resources().get(json.functionWithHandler(MIGRATE))))).doesNotContainKey("SnapStart");
+        assertThat(properties(map(json.resources().get(json.functionWithHandler(MIGRATE)))))
+                .doesNotContainKey("SnapStart");
     }
 
     private void assertSnapStartAlias(String functionId) {
-        assertThat(properties(map(json.resources().get(functionId)))).containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+        assertThat(properties(map(json.resources().get(functionId))))
+                .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
         Map<String, Object> alias = properties(map(json.resources().get(json.aliasOf(functionId))));
         assertThat(alias).containsEntry("Name", "live");
-        String versionId = (String) list(map(alias.get("FunctionVersion")).get("Fn::GetAtt")).get(0);
+        String versionId = (String)
+                list(map(alias.get("FunctionVersion")).get("Fn::GetAtt")).get(0);
         Map<String, Object> version = map(json.resources().get(versionId));
         assertThat(version.get("Type")).isEqualTo("AWS::Lambda::Version");
         assertThat(properties(version).get("FunctionName")).isEqualTo(Map.of("Ref", functionId));
@@ -132,12 +175,16 @@ class MessageExportStackTest {
 
     @Test
     void timeoutsAndMemory_comeFromTheContext_andExtractPageGetsFifteenMinutes() {
-        assertThat(properties(map(json.resources().get(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())))))
-                .containsEntry("Timeout", 900).containsEntry("MemorySize", 1024);
+        assertThat(properties(
+                        map(json.resources().get(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())))))
+                .containsEntry("Timeout", 900)
+                .containsEntry("MemorySize", 1024);
         assertThat(properties(map(json.resources().get(json.functionWithHandler(ExtractorTask.PLAN_JOB.handler())))))
-                .containsEntry("Timeout", 120).containsEntry("MemorySize", 1024);
+                .containsEntry("Timeout", 120)
+                .containsEntry("MemorySize", 1024);
         assertThat(properties(map(json.resources().get(json.functionWithHandler(WORKER)))))
-                .containsEntry("Timeout", 300).containsEntry("MemorySize", 2048);
+                .containsEntry("Timeout", 300)
+                .containsEntry("MemorySize", 2048);
     }
 
     @Test
@@ -155,9 +202,18 @@ class MessageExportStackTest {
         });
 
         Map<String, Object> worker = environment(json.functionWithHandler(WORKER));
-        assertThat(worker).containsOnlyKeys(EnvNames.ES_URL, EnvNames.ES_SECRET_ARN, EnvNames.DB_URL, EnvNames.DB_SECRET_ARN,
-                EnvNames.BUCKET, EnvNames.KEY_PREFIX, EnvNames.S3_SSE, EnvNames.MAX_RECEIVE_COUNT);
-        assertThat(worker).containsEntry(EnvNames.BUCKET, Map.of("Ref", archiveBucketId()))
+        assertThat(worker)
+                .containsOnlyKeys(
+                        EnvNames.ES_URL,
+                        EnvNames.ES_SECRET_ARN,
+                        EnvNames.DB_URL,
+                        EnvNames.DB_SECRET_ARN,
+                        EnvNames.BUCKET,
+                        EnvNames.KEY_PREFIX,
+                        EnvNames.S3_SSE,
+                        EnvNames.MAX_RECEIVE_COUNT);
+        assertThat(worker)
+                .containsEntry(EnvNames.BUCKET, Map.of("Ref", archiveBucketId()))
                 .containsEntry(EnvNames.MAX_RECEIVE_COUNT, String.valueOf(redriveMaxReceiveCount()))
                 .containsEntry(EnvNames.KEY_PREFIX, "messages")
                 .containsEntry(EnvNames.S3_SSE, "AES256")
@@ -171,7 +227,8 @@ class MessageExportStackTest {
         assertThat(environment(json.functionWithHandler(ExtractorTask.FINALIZE_JOB.handler())))
                 .containsKeys(EnvNames.BUCKET, EnvNames.KEY_PREFIX, EnvNames.S3_SSE, EnvNames.DB_URL)
                 .doesNotContainKeys(EnvNames.QUEUE_URL, EnvNames.ES_SECRET_ARN);
-        assertThat(environment(json.functionWithHandler(MIGRATE))).containsOnlyKeys(EnvNames.DB_URL, EnvNames.DB_SECRET_ARN);
+        assertThat(environment(json.functionWithHandler(MIGRATE)))
+                .containsOnlyKeys(EnvNames.DB_URL, EnvNames.DB_SECRET_ARN);
     }
 
     /** The work queue's redrive policy, which the worker must know to give up on a batch's last delivery. */
@@ -180,7 +237,8 @@ class MessageExportStackTest {
                 .map(q -> map(map(q).get("Properties")).get("RedrivePolicy"))
                 .filter(java.util.Objects::nonNull)
                 .map(p -> map(p).get("maxReceiveCount"))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         return ((Number) count).intValue();
     }
 
@@ -192,7 +250,9 @@ class MessageExportStackTest {
     private String archiveBucketId() {
         return json.ofType("AWS::S3::Bucket").entrySet().stream()
                 .filter(e -> properties(e.getValue()).containsKey("VersioningConfiguration"))
-                .map(Map.Entry::getKey).findFirst().orElseThrow();
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Every resource granted to the function's role, by action. */
@@ -201,14 +261,17 @@ class MessageExportStackTest {
         for (Map<String, Object> statement : json.statementsOf(json.roleOf(functionId))) {
             assertThat(statement.get("Effect")).isEqualTo("Allow");
             for (Object action : asList(statement.get("Action"))) {
-                byAction.computeIfAbsent((String) action, a -> new HashSet<>()).addAll(asList(statement.get("Resource")));
+                byAction.computeIfAbsent((String) action, a -> new HashSet<>())
+                        .addAll(asList(statement.get("Resource")));
             }
         }
         return byAction;
     }
 
     private Object prefixObjects() {
-        return Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::GetAtt", List.of(archiveBucketId(), "Arn")), "/messages/*")));
+        return Map.of(
+                "Fn::Join",
+                List.of("", List.of(Map.of("Fn::GetAtt", List.of(archiveBucketId(), "Arn")), "/messages/*")));
     }
 
     @Test
@@ -239,14 +302,17 @@ class MessageExportStackTest {
                     .containsOnlyKeys("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
                     .allSatisfy((action, resources) -> assertThat(resources).containsExactly(DB_SECRET));
         }
-        assertThat(grants(json.functionWithHandler(MIGRATE)).get("secretsmanager:GetSecretValue")).containsExactly(DB_SECRET);
+        assertThat(grants(json.functionWithHandler(MIGRATE)).get("secretsmanager:GetSecretValue"))
+                .containsExactly(DB_SECRET);
     }
 
     @Test
     void noFunctionOrStateMachinePolicy_grantsOnEveryResource() {
         json.ofType("AWS::IAM::Policy").forEach((id, policy) -> {
-            for (Object statement : list(map(properties(policy).get("PolicyDocument")).get("Statement"))) {
-                boolean logDelivery = asList(map(statement).get("Action")).stream().allMatch(a -> ((String) a).startsWith("logs:"));
+            for (Object statement :
+                    list(map(properties(policy).get("PolicyDocument")).get("Statement"))) {
+                boolean logDelivery =
+                        asList(map(statement).get("Action")).stream().allMatch(a -> ((String) a).startsWith("logs:"));
                 if (!logDelivery) { // CloudWatch Logs delivery actions have no resource-level permissions
                     assertThat(asList(map(statement).get("Resource"))).as(id).doesNotContain("*");
                 }
@@ -257,7 +323,10 @@ class MessageExportStackTest {
     @Test
     void stateMachine_mayInvokeExactlyTheTaskAliases_andLogsEverything() {
         String stateMachine = onlyResource("AWS::StepFunctions::StateMachine");
-        String role = (String) list(map(properties(map(json.resources().get(stateMachine))).get("RoleArn")).get("Fn::GetAtt")).get(0);
+        String role = (String)
+                list(map(properties(map(json.resources().get(stateMachine))).get("RoleArn"))
+                                .get("Fn::GetAtt"))
+                        .get(0);
         Set<Object> invokable = json.statementsOf(role).stream()
                 .filter(s -> asList(s.get("Action")).contains("lambda:InvokeFunction"))
                 .flatMap(s -> asList(s.get("Resource")).stream())
@@ -267,78 +336,156 @@ class MessageExportStackTest {
                 .collect(Collectors.toSet());
         assertThat(invokable).isEqualTo(aliases);
 
-        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
-                "LoggingConfiguration", Map.of(
-                        "Level", "ALL",
-                        "IncludeExecutionData", true,
-                        "Destinations", List.of(Map.of("CloudWatchLogsLogGroup", Map.of("LogGroupArn",
-                                Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ExportJobLogs.*"), "Arn")))))),
-                "TracingConfiguration", Map.of("Enabled", false)));
+        template.hasResourceProperties(
+                "AWS::StepFunctions::StateMachine",
+                Map.of(
+                        "LoggingConfiguration",
+                                Map.of(
+                                        "Level",
+                                        "ALL",
+                                        "IncludeExecutionData",
+                                        true,
+                                        "Destinations",
+                                        List.of(Map.of(
+                                                "CloudWatchLogsLogGroup",
+                                                Map.of(
+                                                        "LogGroupArn",
+                                                        Map.of(
+                                                                "Fn::GetAtt",
+                                                                List.of(
+                                                                        Match.stringLikeRegexp("ExportJobLogs.*"),
+                                                                        "Arn")))))),
+                        "TracingConfiguration", Map.of("Enabled", false)));
     }
 
     @Test
     void schedule_startsTheStateMachineWithAnEmptyInput() {
-        template.hasResourceProperties("AWS::Events::Rule", Map.of(
-                "ScheduleExpression", "cron(0 2 * * ? *)",
-                "State", "ENABLED",
-                "Targets", List.of(Match.objectLike(Map.of(
-                        "Arn", Map.of("Ref", onlyResource("AWS::StepFunctions::StateMachine")),
-                        "Input", "{}")))));
+        template.hasResourceProperties(
+                "AWS::Events::Rule",
+                Map.of(
+                        "ScheduleExpression", "cron(0 2 * * ? *)",
+                        "State", "ENABLED",
+                        "Targets",
+                                List.of(Match.objectLike(Map.of(
+                                        "Arn",
+                                        Map.of("Ref", onlyResource("AWS::StepFunctions::StateMachine")),
+                                        "Input",
+                                        "{}")))));
     }
 
     @Test
     void archiveBucket_isEncryptedPrivateVersionedTlsOnly_withLifecycle() {
-        template.hasResourceProperties("AWS::S3::Bucket", Map.of(
-                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
-                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
-                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
-                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
-                "VersioningConfiguration", Map.of("Status", "Enabled"),
-                "LoggingConfiguration", Match.objectLike(Map.of("LogFilePrefix", "archive/")),
-                "LifecycleConfiguration", Map.of("Rules", List.of(Map.of(
-                        "Id", "archive-lifecycle",
-                        "Status", "Enabled",
-                        "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7),
-                        "Transitions", List.of(Map.of("StorageClass", "GLACIER_IR", "TransitionInDays", 90)),
-                        "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30))))));
-        template.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain",
-                "Properties", Match.objectLike(Map.of("VersioningConfiguration", Map.of("Status", "Enabled")))));
-        template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of(
-                "Bucket", Map.of("Ref", archiveBucketId()),
-                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                        "Effect", "Deny",
-                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+        template.hasResourceProperties(
+                "AWS::S3::Bucket",
+                Map.of(
+                        "BucketEncryption",
+                                Map.of(
+                                        "ServerSideEncryptionConfiguration",
+                                        List.of(Map.of(
+                                                "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                        "PublicAccessBlockConfiguration",
+                                Map.of(
+                                        "BlockPublicAcls",
+                                        true,
+                                        "BlockPublicPolicy",
+                                        true,
+                                        "IgnorePublicAcls",
+                                        true,
+                                        "RestrictPublicBuckets",
+                                        true),
+                        "VersioningConfiguration", Map.of("Status", "Enabled"),
+                        "LoggingConfiguration", Match.objectLike(Map.of("LogFilePrefix", "archive/")),
+                        "LifecycleConfiguration",
+                                Map.of(
+                                        "Rules",
+                                        List.of(Map.of(
+                                                "Id", "archive-lifecycle",
+                                                "Status", "Enabled",
+                                                "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7),
+                                                "Transitions",
+                                                        List.of(Map.of(
+                                                                "StorageClass", "GLACIER_IR", "TransitionInDays", 90)),
+                                                "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30))))));
+        template.hasResource(
+                "AWS::S3::Bucket",
+                Map.of(
+                        "DeletionPolicy",
+                        "Retain",
+                        "Properties",
+                        Match.objectLike(Map.of("VersioningConfiguration", Map.of("Status", "Enabled")))));
+        template.hasResourceProperties(
+                "AWS::S3::BucketPolicy",
+                Map.of(
+                        "Bucket", Map.of("Ref", archiveBucketId()),
+                        "PolicyDocument",
+                                Match.objectLike(Map.of(
+                                        "Statement",
+                                        Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                                "Effect",
+                                                "Deny",
+                                                "Condition",
+                                                Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
     }
 
     @Test
     void alarms_watchTheDeadLetterQueue_theOldestMessage_andFailedOrTimedOutExecutions() {
         String topic = onlyResource("AWS::SNS::Topic");
         String stateMachine = onlyResource("AWS::StepFunctions::StateMachine");
-        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
-                "Namespace", "AWS/SQS",
-                "MetricName", "ApproximateNumberOfMessagesVisible",
-                "Dimensions", List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(deadLetterQueueId(), "QueueName")))),
-                "ComparisonOperator", "GreaterThanThreshold",
-                "Threshold", 0,
-                "AlarmActions", List.of(Map.of("Ref", topic))));
-        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
-                "Namespace", "AWS/SQS",
-                "MetricName", "ApproximateAgeOfOldestMessage",
-                "Dimensions", List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(queueId(), "QueueName")))),
-                "ComparisonOperator", "GreaterThanThreshold",
-                "Threshold", 3600,
-                "AlarmActions", List.of(Map.of("Ref", topic))));
+        template.hasResourceProperties(
+                "AWS::CloudWatch::Alarm",
+                Map.of(
+                        "Namespace",
+                        "AWS/SQS",
+                        "MetricName",
+                        "ApproximateNumberOfMessagesVisible",
+                        "Dimensions",
+                        List.of(Map.of(
+                                "Name",
+                                "QueueName",
+                                "Value",
+                                Map.of("Fn::GetAtt", List.of(deadLetterQueueId(), "QueueName")))),
+                        "ComparisonOperator",
+                        "GreaterThanThreshold",
+                        "Threshold",
+                        0,
+                        "AlarmActions",
+                        List.of(Map.of("Ref", topic))));
+        template.hasResourceProperties(
+                "AWS::CloudWatch::Alarm",
+                Map.of(
+                        "Namespace",
+                        "AWS/SQS",
+                        "MetricName",
+                        "ApproximateAgeOfOldestMessage",
+                        "Dimensions",
+                        List.of(Map.of(
+                                "Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(queueId(), "QueueName")))),
+                        "ComparisonOperator",
+                        "GreaterThanThreshold",
+                        "Threshold",
+                        3600,
+                        "AlarmActions",
+                        List.of(Map.of("Ref", topic))));
         for (String metric : List.of("ExecutionsFailed", "ExecutionsTimedOut")) {
-            template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
-                    "Namespace", "AWS/States",
-                    "MetricName", metric,
-                    "Dimensions", List.of(Map.of("Name", "StateMachineArn", "Value", Map.of("Ref", stateMachine))),
-                    "ComparisonOperator", "GreaterThanThreshold",
-                    "Threshold", 0,
-                    "AlarmActions", List.of(Map.of("Ref", topic))));
+            template.hasResourceProperties(
+                    "AWS::CloudWatch::Alarm",
+                    Map.of(
+                            "Namespace",
+                            "AWS/States",
+                            "MetricName",
+                            metric,
+                            "Dimensions",
+                            List.of(Map.of("Name", "StateMachineArn", "Value", Map.of("Ref", stateMachine))),
+                            "ComparisonOperator",
+                            "GreaterThanThreshold",
+                            "Threshold",
+                            0,
+                            "AlarmActions",
+                            List.of(Map.of("Ref", topic))));
         }
-        template.hasResourceProperties("AWS::SNS::Topic", Map.of(
-                "KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(onlyResource("AWS::KMS::Key"), "Arn"))));
+        template.hasResourceProperties(
+                "AWS::SNS::Topic",
+                Map.of("KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(onlyResource("AWS::KMS::Key"), "Arn"))));
     }
 
     @Test
@@ -347,11 +494,15 @@ class MessageExportStackTest {
         String trigger = onlyResource("Custom::Trigger");
         Map<String, Object> resource = map(json.resources().get(trigger));
         String version = (String) map(properties(resource).get("HandlerArn")).get("Ref");
-        assertThat(properties(map(json.resources().get(version))).get("FunctionName")).isEqualTo(Map.of("Ref", migrate));
-        assertThat(properties(resource)).containsEntry("InvocationType", "RequestResponse").containsEntry("ExecuteOnHandlerChange", true);
-        assertThat(list(resource.get("DependsOn"))).contains(
-                json.functionWithHandler(WORKER),
-                json.functionWithHandler(ExtractorTask.PLAN_JOB.handler()),
-                json.aliasOf(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())));
+        assertThat(properties(map(json.resources().get(version))).get("FunctionName"))
+                .isEqualTo(Map.of("Ref", migrate));
+        assertThat(properties(resource))
+                .containsEntry("InvocationType", "RequestResponse")
+                .containsEntry("ExecuteOnHandlerChange", true);
+        assertThat(list(resource.get("DependsOn")))
+                .contains(
+                        json.functionWithHandler(WORKER),
+                        json.functionWithHandler(ExtractorTask.PLAN_JOB.handler()),
+                        json.aliasOf(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())));
     }
 }

@@ -20,7 +20,8 @@ class StackVariantsTest {
 
     private static void assertNoNagErrors(TestApps.Synthesized synthesized) {
         assertThat(Annotations.fromStack(synthesized.stack()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
-                .extracting(m -> m.getId() + " " + m.getEntry().getData()).isEmpty();
+                .extracting(m -> m.getId() + " " + m.getEntry().getData())
+                .isEmpty();
     }
 
     private static Set<Object> resourcesFor(TemplateJson json, String functionId, String action) {
@@ -35,47 +36,88 @@ class StackVariantsTest {
         TestApps.Synthesized synthesized = TestApps.synthesize(Map.of("bucketEncryption", "KMS"));
         TemplateJson json = new TemplateJson(synthesized.json());
         String key = json.ofType("AWS::KMS::Key").entrySet().stream()
-                .filter(e -> "Encrypts the exported messages".equals(properties(e.getValue()).get("Description")))
-                .map(Map.Entry::getKey).findFirst().orElseThrow();
-        synthesized.template().hasResourceProperties("AWS::KMS::Key", Map.of("Description", "Encrypts the exported messages", "EnableKeyRotation", true));
-        synthesized.template().hasResourceProperties("AWS::S3::Bucket", Map.of(
-                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
-                        "BucketKeyEnabled", true,
-                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "aws:kms",
-                                "KMSMasterKeyID", Map.of("Fn::GetAtt", List.of(key, "Arn")))))),
-                "VersioningConfiguration", Map.of("Status", "Enabled")));
+                .filter(e -> "Encrypts the exported messages"
+                        .equals(properties(e.getValue()).get("Description")))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        synthesized
+                .template()
+                .hasResourceProperties(
+                        "AWS::KMS::Key",
+                        Map.of("Description", "Encrypts the exported messages", "EnableKeyRotation", true));
+        synthesized
+                .template()
+                .hasResourceProperties(
+                        "AWS::S3::Bucket",
+                        Map.of(
+                                "BucketEncryption",
+                                        Map.of(
+                                                "ServerSideEncryptionConfiguration",
+                                                List.of(Map.of(
+                                                        "BucketKeyEnabled",
+                                                        true,
+                                                        "ServerSideEncryptionByDefault",
+                                                        Map.of(
+                                                                "SSEAlgorithm",
+                                                                "aws:kms",
+                                                                "KMSMasterKeyID",
+                                                                Map.of("Fn::GetAtt", List.of(key, "Arn")))))),
+                                "VersioningConfiguration", Map.of("Status", "Enabled")));
 
         String worker = json.functionWithHandler(WORKER);
-        Map<String, Object> env = map(map(properties(map(json.resources().get(worker))).get("Environment")).get("Variables"));
-        assertThat(env).containsEntry(EnvNames.S3_SSE, "aws:kms")
+        Map<String, Object> env =
+                map(map(properties(map(json.resources().get(worker))).get("Environment"))
+                        .get("Variables"));
+        assertThat(env)
+                .containsEntry(EnvNames.S3_SSE, "aws:kms")
                 .containsEntry(EnvNames.S3_KMS_KEY_ID, Map.of("Fn::GetAtt", List.of(key, "Arn")));
-        assertThat(resourcesFor(json, worker, "kms:GenerateDataKey*")).containsExactly(Map.of("Fn::GetAtt", List.of(key, "Arn")));
+        assertThat(resourcesFor(json, worker, "kms:GenerateDataKey*"))
+                .containsExactly(Map.of("Fn::GetAtt", List.of(key, "Arn")));
         assertNoNagErrors(synthesized);
     }
 
     @Test
     void existingBucket_isUsedByName_withoutCreatingOne_andGrantsScopeToIt() {
-        TestApps.Synthesized synthesized = TestApps.synthesize(Map.of("bucketName", "corp-message-archive", "keyPrefix", "exports/messages"));
+        TestApps.Synthesized synthesized =
+                TestApps.synthesize(Map.of("bucketName", "corp-message-archive", "keyPrefix", "exports/messages"));
         TemplateJson json = new TemplateJson(synthesized.json());
         assertThat(json.ofType("AWS::S3::Bucket")).isEmpty();
         String worker = json.functionWithHandler(WORKER);
-        Map<String, Object> env = map(map(properties(map(json.resources().get(worker))).get("Environment")).get("Variables"));
-        assertThat(env).containsEntry(EnvNames.BUCKET, "corp-message-archive").containsEntry(EnvNames.KEY_PREFIX, "exports/messages");
-        assertThat(resourcesFor(json, worker, "s3:PutObject")).containsExactly(Map.of("Fn::Join", List.of("",
-                List.of("arn:", Map.of("Ref", "AWS::Partition"), ":s3:::corp-message-archive/exports/messages/*"))));
+        Map<String, Object> env =
+                map(map(properties(map(json.resources().get(worker))).get("Environment"))
+                        .get("Variables"));
+        assertThat(env)
+                .containsEntry(EnvNames.BUCKET, "corp-message-archive")
+                .containsEntry(EnvNames.KEY_PREFIX, "exports/messages");
+        assertThat(resourcesFor(json, worker, "s3:PutObject"))
+                .containsExactly(Map.of(
+                        "Fn::Join",
+                        List.of(
+                                "",
+                                List.of(
+                                        "arn:",
+                                        Map.of("Ref", "AWS::Partition"),
+                                        ":s3:::corp-message-archive/exports/messages/*"))));
         assertNoNagErrors(synthesized);
     }
 
     @Test
     void tracingAndDisabledSchedule_areHonoured() {
-        TestApps.Synthesized synthesized = TestApps.synthesize(Map.of("tracing", true, "scheduleEnabled", false,
-                "scheduleExpression", "rate(6 hours)"));
-        synthesized.template().hasResourceProperties("AWS::StepFunctions::StateMachine",
-                Map.of("TracingConfiguration", Map.of("Enabled", true)));
-        synthesized.template().hasResourceProperties("AWS::Lambda::Function",
-                Map.of("Handler", WORKER, "TracingConfig", Map.of("Mode", "Active")));
-        synthesized.template().hasResourceProperties("AWS::Events::Rule",
-                Map.of("ScheduleExpression", "rate(6 hours)", "State", "DISABLED"));
+        TestApps.Synthesized synthesized = TestApps.synthesize(
+                Map.of("tracing", true, "scheduleEnabled", false, "scheduleExpression", "rate(6 hours)"));
+        synthesized
+                .template()
+                .hasResourceProperties(
+                        "AWS::StepFunctions::StateMachine", Map.of("TracingConfiguration", Map.of("Enabled", true)));
+        synthesized
+                .template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Function", Map.of("Handler", WORKER, "TracingConfig", Map.of("Mode", "Active")));
+        synthesized
+                .template()
+                .hasResourceProperties(
+                        "AWS::Events::Rule", Map.of("ScheduleExpression", "rate(6 hours)", "State", "DISABLED"));
         assertNoNagErrors(synthesized);
     }
 }

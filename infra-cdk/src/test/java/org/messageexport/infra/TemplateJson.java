@@ -54,7 +54,8 @@ final class TemplateJson {
 
     /** The logical id of the function's role (Fn::GetAtt [role, Arn]). */
     String roleOf(String functionId) {
-        Map<String, Object> role = map(properties(map(resources().get(functionId))).get("Role"));
+        Map<String, Object> role =
+                map(properties(map(resources().get(functionId))).get("Role"));
         return (String) list(role.get("Fn::GetAtt")).get(0);
     }
 
@@ -62,7 +63,8 @@ final class TemplateJson {
     List<Map<String, Object>> statementsOf(String roleId) {
         return ofType("AWS::IAM::Policy").values().stream()
                 .filter(policy -> list(properties(policy).get("Roles")).contains(Map.of("Ref", roleId)))
-                .flatMap(policy -> list(map(properties(policy).get("PolicyDocument")).get("Statement")).stream())
+                .flatMap(policy ->
+                        list(map(properties(policy).get("PolicyDocument")).get("Statement")).stream())
                 .map(TemplateJson::map)
                 .toList();
     }
@@ -70,7 +72,8 @@ final class TemplateJson {
     /** The alias (logical id) whose FunctionName refers to this function. */
     String aliasOf(String functionId) {
         return ofType("AWS::Lambda::Alias").entrySet().stream()
-                .filter(e -> Map.of("Ref", functionId).equals(properties(e.getValue()).get("FunctionName")))
+                .filter(e -> Map.of("Ref", functionId)
+                        .equals(properties(e.getValue()).get("FunctionName")))
                 .map(Map.Entry::getKey)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no alias for " + functionId));

@@ -56,8 +56,8 @@ import org.messageexport.port.ObjectStore.JsonObject;
 import org.messageexport.port.ObjectStore.PutFailure;
 import org.messageexport.sample.SampleDataSeeder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -70,9 +70,13 @@ import picocli.CommandLine.Spec;
  * artifacts' sizes. Prints a table of medians over {@code --repeat} runs, the ratios against their goals,
  * and one JSON line.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = {
-    "Benchmark the export on embedded services: baseline (seed design) vs pipeline vs the local limits.",
-    "Prints medians of --repeat runs, ratios against the goals, and one JSON line (also appended to --json-out)."})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmark the export on embedded services: baseline (seed design) vs pipeline vs the local limits.",
+            "Prints medians of --repeat runs, ratios against the goals, and one JSON line (also appended to --json-out)."
+        })
 final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double MB = 1024.0 * 1024.0;
@@ -83,26 +87,40 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     SampleDataOptions sample;
 
-
-
-
-    @Option(names = "--repeat", defaultValue = "1", description = "Runs of every phase; figures are medians (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--repeat",
+            defaultValue = "1",
+            description = "Runs of every phase; figures are medians (default ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--workers", defaultValue = "4", description = "Concurrent worker invocations of the pipeline (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--workers",
+            defaultValue = "4",
+            description = "Concurrent worker invocations of the pipeline (default ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--baseline-workers", defaultValue = "4", description = "Processes of the seed's pool (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--baseline-workers",
+            defaultValue = "4",
+            description = "Processes of the seed's pool (default ${DEFAULT-VALUE}).")
     int baselineWorkers;
 
-    @Option(names = "--baseline-messages", description = "Run the baseline on the first N of the window's ids only (its loop has no"
-            + " batching, so its rate does not depend on N); default: all --messages.")
+    @Option(
+            names = "--baseline-messages",
+            description = "Run the baseline on the first N of the window's ids only (its loop has no"
+                    + " batching, so its rate does not depend on N); default: all --messages.")
     Integer baselineMessages;
 
-    @Option(names = "--put-concurrency", defaultValue = "64", description = "Concurrent PUTs of the bare PUT limit (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--put-concurrency",
+            defaultValue = "64",
+            description = "Concurrent PUTs of the bare PUT limit (default ${DEFAULT-VALUE}).")
     int putConcurrency;
 
-    @Option(names = "--probe-batches", defaultValue = "10", description = "Batches the forked worker JVM (-Xmx256m) exports (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--probe-batches",
+            defaultValue = "10",
+            description = "Batches the forked worker JVM (-Xmx256m) exports (default ${DEFAULT-VALUE}).")
     int probeBatches;
 
     @Option(names = "--extract-only", description = "Only raw PIT paging and extraction (into MySQL + SQS, no worker).")
@@ -114,10 +132,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json-out", description = "Append the JSON line to this file too.")
     Path jsonOut;
 
-    @Option(names = "--repo-dir", defaultValue = ".", description = "Where the Lambda artifacts are built (default: the current directory).")
+    @Option(
+            names = "--repo-dir",
+            defaultValue = ".",
+            description = "Where the Lambda artifacts are built (default: the current directory).")
     Path repoDir;
 
-    @Option(names = "--data-dir", description = "Where the embedded S3 keeps its files (default: a temporary directory, deleted at the end).")
+    @Option(
+            names = "--data-dir",
+            description = "Where the embedded S3 keeps its files (default: a temporary directory, deleted at the end).")
     Path dataDir;
 
     @Option(names = "--verbose", description = "Log what the functions do (stderr).")
@@ -164,7 +187,8 @@ final class BenchCommand implements Callable<Integer> {
 
         /** Of the worker invocations' time, the share spent in the object store's putAllJson. */
         double putShare() {
-            double total = workerMillis().stream().mapToDouble(Double::doubleValue).sum() * 1e6;
+            double total =
+                    workerMillis().stream().mapToDouble(Double::doubleValue).sum() * 1e6;
             return BenchStats.ratio(putNanos.get(), total);
         }
 
@@ -190,10 +214,17 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = System.out;
-        if (!sample.valid() || repeat < 1 || workers < 1 || baselineWorkers < 1 || putConcurrency < 1 || probeBatches < 0
+        if (!sample.valid()
+                || repeat < 1
+                || workers < 1
+                || baselineWorkers < 1
+                || putConcurrency < 1
+                || probeBatches < 0
                 || (baselineMessages != null && baselineMessages < 1)) {
-            throw new ParameterException(spec.commandLine(), "--messages, --days, --repeat, --workers, --baseline-workers and"
-                    + " --put-concurrency must be >= 1; --probe-batches and --side-docs >= 0");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--messages, --days, --repeat, --workers, --baseline-workers and"
+                            + " --put-concurrency must be >= 1; --probe-batches and --side-docs >= 0");
         }
         boolean tempData = dataDir == null;
         Path data = tempData ? Files.createTempDirectory("message-export-bench") : dataDir;
@@ -205,8 +236,17 @@ final class BenchCommand implements Callable<Integer> {
                 .withWorkers(workers, Duration.ofSeconds(30));
         Timings timings = new Timings();
         String loadBefore = loadAverage();
-        out.printf(Locale.ROOT, "· bench: %,d messages over %d days (0..%d side documents each per collection), window %s, repeat %d;"
-                + " %d CPUs, load average %s%n", sample.messages, sample.days, sample.sideDocs, window, repeat, Runtime.getRuntime().availableProcessors(), loadBefore);
+        out.printf(
+                Locale.ROOT,
+                "· bench: %,d messages over %d days (0..%d side documents each per collection), window %s, repeat %d;"
+                        + " %d CPUs, load average %s%n",
+                sample.messages,
+                sample.days,
+                sample.sideDocs,
+                window,
+                repeat,
+                Runtime.getRuntime().availableProcessors(),
+                loadBefore);
         try (LocalDeployment deployment = LocalDeployment.start(settings, null, s -> out.println("· " + s), timings)) {
             seed(deployment, first);
             Map<String, String> env = deployment.environment();
@@ -236,7 +276,8 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Run runOnce(LocalDeployment deployment, Timings timings, ExportWindow window, String baselineDb) throws Exception {
+    private Run runOnce(LocalDeployment deployment, Timings timings, ExportWindow window, String baselineDb)
+            throws Exception {
         Map<String, String> env = deployment.environment();
         double baseline = Double.NaN;
         if (baselineDb != null) {
@@ -245,16 +286,33 @@ final class BenchCommand implements Callable<Integer> {
         double paging = rawPaging(env, window);
         double extraction = extractionAlone(deployment, window);
         if (extractOnly) {
-            return new Run(baseline, Double.NaN, Double.NaN, extraction, paging, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0);
+            return new Run(
+                    baseline,
+                    Double.NaN,
+                    Double.NaN,
+                    extraction,
+                    paging,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    0,
+                    0);
         }
         resetPipelineTables(deployment);
         timings.reset();
-        LocalExport.Outcome outcome = new LocalExport(deployment).run(
-                LocalExport.input(Optional.of(window.start()), Optional.of(window.end()), false), LocalExport.executionName(1), null, false);
-        JobRun job = outcome.job().orElseThrow(() -> new IllegalStateException("the pipeline ran no job: " + outcome.verdict()
-                + " (" + outcome.reason() + ")"));
+        LocalExport.Outcome outcome = new LocalExport(deployment)
+                .run(
+                        LocalExport.input(Optional.of(window.start()), Optional.of(window.end()), false),
+                        LocalExport.executionName(1),
+                        null,
+                        false);
+        JobRun job = outcome.job()
+                .orElseThrow(() -> new IllegalStateException(
+                        "the pipeline ran no job: " + outcome.verdict() + " (" + outcome.reason() + ")"));
         if (!"COMPLETED".equals(outcome.verdict())) {
-            throw new IllegalStateException("the pipeline's job " + job.jobId() + " ended " + outcome.verdict() + ": " + outcome.reason());
+            throw new IllegalStateException(
+                    "the pipeline's job " + job.jobId() + " ended " + outcome.verdict() + ": " + outcome.reason());
         }
         long exported = job.outcome().completed();
         double pipeline = BenchStats.rate(exported, outcome.durationMs() * 1_000_000L);
@@ -263,11 +321,33 @@ final class BenchCommand implements Callable<Integer> {
         double p50 = BenchStats.percentile(batches, 50);
         double p95 = BenchStats.percentile(batches, 95);
         double putShare = timings.putShare();
-        out.printf(Locale.ROOT, "  pipeline: job %d exported %,d messages (%,d failed) in %.1f s = %,.0f msg/s; extraction inside it"
-                + " %,.0f ids/s; %d worker invocations, p50 %.0f ms, p95 %.0f ms, %.0f%% of it in S3 PUTs%n", job.jobId(), exported,
-                job.outcome().failed(), outcome.durationMs() / 1000.0, pipeline, pipelineExtraction, batches.size(), p50, p95, putShare * 100);
+        out.printf(
+                Locale.ROOT,
+                "  pipeline: job %d exported %,d messages (%,d failed) in %.1f s = %,.0f msg/s; extraction inside it"
+                        + " %,.0f ids/s; %d worker invocations, p50 %.0f ms, p95 %.0f ms, %.0f%% of it in S3 PUTs%n",
+                job.jobId(),
+                exported,
+                job.outcome().failed(),
+                outcome.durationMs() / 1000.0,
+                pipeline,
+                pipelineExtraction,
+                batches.size(),
+                p50,
+                p95,
+                putShare * 100);
         double bare = barePut(deployment);
-        return new Run(baseline, pipeline, pipelineExtraction, extraction, paging, bare, p50, p95, putShare, exported, batches.size());
+        return new Run(
+                baseline,
+                pipeline,
+                pipelineExtraction,
+                extraction,
+                paging,
+                bare,
+                p50,
+                p95,
+                putShare,
+                exported,
+                batches.size());
     }
 
     private void seed(LocalDeployment deployment, LocalDate first) throws Exception {
@@ -276,12 +356,17 @@ final class BenchCommand implements Callable<Integer> {
             SampleDataSeeder seeder = new SampleDataSeeder(es);
             long existing = seeder.count(SampleDataSeeder.MESSAGES);
             if (existing > 0) {
-                throw new IllegalStateException("index " + SampleDataSeeder.MESSAGES + " is not empty (" + existing + ")");
+                throw new IllegalStateException(
+                        "index " + SampleDataSeeder.MESSAGES + " is not empty (" + existing + ")");
             }
             long t0 = System.nanoTime();
             SampleDataSeeder.Seeded seeded = seeder.seed(sample.spec(first), n -> {});
-            out.printf(Locale.ROOT, "· seeded %,d messages with %,d side documents in %.1f s%n", seeded.messages(),
-                    seeded.sideDocuments(), (System.nanoTime() - t0) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "· seeded %,d messages with %,d side documents in %.1f s%n",
+                    seeded.messages(),
+                    seeded.sideDocuments(),
+                    (System.nanoTime() - t0) / 1e9);
         } finally {
             es._transport().close();
         }
@@ -291,9 +376,15 @@ final class BenchCommand implements Callable<Integer> {
 
     private double baseline(Map<String, String> env, ExportWindow window, String database) throws Exception {
         Env e = new Env(env);
-        SeedDesignBaseline baseline = new SeedDesignBaseline(esConfig(env), SideCollections.from(e),
-                AwsEndpointConfig.from(e, EnvNames.S3_ENDPOINT), env.get(EnvNames.BUCKET), "bench-baseline",
-                serverUrl(env.get(EnvNames.DB_URL)) + database, env.get(EnvNames.DB_USERNAME), env.getOrDefault(EnvNames.DB_PASSWORD, ""),
+        SeedDesignBaseline baseline = new SeedDesignBaseline(
+                esConfig(env),
+                SideCollections.from(e),
+                AwsEndpointConfig.from(e, EnvNames.S3_ENDPOINT),
+                env.get(EnvNames.BUCKET),
+                "bench-baseline",
+                serverUrl(env.get(EnvNames.DB_URL)) + database,
+                env.get(EnvNames.DB_USERNAME),
+                env.getOrDefault(EnvNames.DB_PASSWORD, ""),
                 baselineWorkers);
         baseline.resetTables();
         long t0 = System.nanoTime();
@@ -303,9 +394,16 @@ final class BenchCommand implements Callable<Integer> {
             ids = ids.subList(0, baselineMessages);
         }
         SeedDesignBaseline.Result result = baseline.run(window.start(), ids, t0);
-        out.printf(Locale.ROOT, "  baseline: %,d messages (%d failed) in %.1f s = %,.0f msg/s (listing ids + pending rows %.1f s),"
-                + " %d workers%n", result.messages(), result.failed(), result.totalNanos() / 1e9, result.messagesPerSecond(),
-                result.listNanos() / 1e9, baselineWorkers);
+        out.printf(
+                Locale.ROOT,
+                "  baseline: %,d messages (%d failed) in %.1f s = %,.0f msg/s (listing ids + pending rows %.1f s),"
+                        + " %d workers%n",
+                result.messages(),
+                result.failed(),
+                result.totalNanos() / 1e9,
+                result.messagesPerSecond(),
+                result.listNanos() / 1e9,
+                baselineWorkers);
         return result.messagesPerSecond();
     }
 
@@ -324,8 +422,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void execute(Map<String, String> env, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(serverUrl(env.get(EnvNames.DB_URL)), env.get(EnvNames.DB_USERNAME),
-                env.getOrDefault(EnvNames.DB_PASSWORD, "")); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        serverUrl(env.get(EnvNames.DB_URL)),
+                        env.get(EnvNames.DB_USERNAME),
+                        env.getOrDefault(EnvNames.DB_PASSWORD, ""));
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
@@ -349,7 +450,8 @@ final class BenchCommand implements Callable<Integer> {
         long[] nanos = new long[1];
         List<String> ids = pageIds(env, window, nanos);
         double rate = BenchStats.rate(ids.size(), nanos[0]);
-        out.printf(Locale.ROOT, "  raw PIT paging: %,d ids in %.2f s = %,.0f ids/s%n", ids.size(), nanos[0] / 1e9, rate);
+        out.printf(
+                Locale.ROOT, "  raw PIT paging: %,d ids in %.2f s = %,.0f ids/s%n", ids.size(), nanos[0] / 1e9, rate);
         return rate;
     }
 
@@ -386,7 +488,9 @@ final class BenchCommand implements Callable<Integer> {
      */
     private double extractionAlone(LocalDeployment deployment, ExportWindow window) throws Exception {
         resetPipelineTables(deployment);
-        String queueUrl = deployment.sqs().createQueue(q -> q.queueName("bench-extract-" + Long.toString(System.nanoTime(), 36)))
+        String queueUrl = deployment
+                .sqs()
+                .createQueue(q -> q.queueName("bench-extract-" + Long.toString(System.nanoTime(), 36)))
                 .queueUrl();
         Map<String, String> env = new LinkedHashMap<>(deployment.environment());
         env.put(EnvNames.QUEUE_URL, queueUrl);
@@ -396,21 +500,32 @@ final class BenchCommand implements Callable<Integer> {
             var extractor = runtime.pageExtractor();
             String execution = "bench-extract-" + System.nanoTime();
             long t0 = System.nanoTime();
-            PlanResult plan = planner.plan(new PlanRequest(execution, Optional.of(window.start()), Optional.of(window.end()), false));
+            PlanResult plan = planner.plan(
+                    new PlanRequest(execution, Optional.of(window.start()), Optional.of(window.end()), false));
             if (plan.action() != PlanResult.Action.RUN) {
                 throw new IllegalStateException("extraction not planned: " + plan);
             }
             ExtractResult result;
             int calls = 0;
             do {
-                result = extractor.extract(plan.jobId(), execution, Deadline.after(Duration.ofMinutes(10), clock),
+                result = extractor.extract(
+                        plan.jobId(),
+                        execution,
+                        Deadline.after(Duration.ofMinutes(10), clock),
                         Metrics.toStdout("bench-extract"));
                 calls++;
             } while (!result.done());
             long nanos = System.nanoTime() - t0;
             double rate = BenchStats.rate(result.extracted(), nanos);
-            out.printf(Locale.ROOT, "  extraction alone: %,d ids into MySQL rows + %,d SQS batches in %.2f s (%d call%s) = %,.0f ids/s%n",
-                    result.extracted(), result.batches(), nanos / 1e9, calls, calls == 1 ? "" : "s", rate);
+            out.printf(
+                    Locale.ROOT,
+                    "  extraction alone: %,d ids into MySQL rows + %,d SQS batches in %.2f s (%d call%s) = %,.0f ids/s%n",
+                    result.extracted(),
+                    result.batches(),
+                    nanos / 1e9,
+                    calls,
+                    calls == 1 ? "" : "s",
+                    rate);
             return rate;
         } finally {
             deployment.sqs().deleteQueue(d -> d.queueUrl(queueUrl));
@@ -420,28 +535,45 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The objects the pipeline just wrote, PUT again (other keys) by one store with {@code --put-concurrency} threads. */
     private double barePut(LocalDeployment deployment) throws IOException {
-        Path dir = deployment.bucketDirectory().orElseThrow().resolve(deployment.settings().keyPrefix());
+        Path dir = deployment
+                .bucketDirectory()
+                .orElseThrow()
+                .resolve(deployment.settings().keyPrefix());
         List<JsonObject> objects = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().endsWith(".json") && !dir.relativize(p).startsWith("manifests"))::iterator) {
-                objects.add(new JsonObject("bench-bare-put/" + dir.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f)));
+                    .filter(p ->
+                            p.toString().endsWith(".json") && !dir.relativize(p).startsWith("manifests"))::iterator) {
+                objects.add(new JsonObject(
+                        "bench-bare-put/" + dir.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f)));
             }
         }
         Env e = new Env(deployment.environment());
-        try (var s3 = S3ObjectStore.client(AwsEndpointConfig.from(e, EnvNames.S3_ENDPOINT), S3ObjectStore.httpClient(putConcurrency));
-                S3ObjectStore store = new S3ObjectStore(s3, deployment.settings().bucket(), ServerSideEncryption.NONE, putConcurrency)) {
+        try (var s3 = S3ObjectStore.client(
+                        AwsEndpointConfig.from(e, EnvNames.S3_ENDPOINT), S3ObjectStore.httpClient(putConcurrency));
+                S3ObjectStore store = new S3ObjectStore(
+                        s3, deployment.settings().bucket(), ServerSideEncryption.NONE, putConcurrency)) {
             Deadline deadline = Deadline.after(Duration.ofMinutes(30), Clock.systemUTC());
             // connections and code paths warm, as the pipeline's are by then
-            store.putAllJson(objects.subList(0, Math.min(objects.size(), 4 * putConcurrency)).stream()
-                    .map(o -> new JsonObject("bench-bare-put-warmup/" + o.key(), o.json())).toList(), deadline);
+            store.putAllJson(
+                    objects.subList(0, Math.min(objects.size(), 4 * putConcurrency)).stream()
+                            .map(o -> new JsonObject("bench-bare-put-warmup/" + o.key(), o.json()))
+                            .toList(),
+                    deadline);
             long t0 = System.nanoTime();
             List<PutFailure> failures = store.putAllJson(objects, deadline);
             long nanos = System.nanoTime() - t0;
             long bytes = objects.stream().mapToLong(o -> o.json().length).sum();
             double rate = BenchStats.rate(objects.size() - failures.size(), nanos);
-            out.printf(Locale.ROOT, "  bare PUT: %,d objects (%,.1f MB, %d failed) at concurrency %d in %.1f s = %,.0f PUT/s%n",
-                    objects.size(), bytes / MB, failures.size(), putConcurrency, nanos / 1e9, rate);
+            out.printf(
+                    Locale.ROOT,
+                    "  bare PUT: %,d objects (%,.1f MB, %d failed) at concurrency %d in %.1f s = %,.0f PUT/s%n",
+                    objects.size(),
+                    bytes / MB,
+                    failures.size(),
+                    putConcurrency,
+                    nanos / 1e9,
+                    rate);
             return rate;
         }
     }
@@ -456,12 +588,14 @@ final class BenchCommand implements Callable<Integer> {
         List<String> bodies = new ArrayList<>();
         try (Connection c = deployment.database().getConnection()) {
             long jobId;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(job_id) FROM job_runs")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT MAX(job_id) FROM job_runs")) {
                 rs.next();
                 jobId = rs.getLong(1);
             }
             List<Long> batchIds = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT batch_id FROM message_batches WHERE job_id = ? ORDER BY batch_id LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT batch_id FROM message_batches WHERE job_id = ? ORDER BY batch_id LIMIT ?")) {
                 ps.setLong(1, jobId);
                 ps.setInt(2, probeBatches);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -473,7 +607,8 @@ final class BenchCommand implements Callable<Integer> {
             for (long batchId : batchIds) {
                 ObjectNode body = JSON.createObjectNode().put("jobId", jobId).put("batchId", batchId);
                 ArrayNode ids = body.putArray("messageIds");
-                try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM message_tracking WHERE batch_id = ? ORDER BY message_id")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT message_id FROM message_tracking WHERE batch_id = ? ORDER BY message_id")) {
                     ps.setLong(1, batchId);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -482,8 +617,9 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 }
                 // exported by the pipeline already: pending again, so that the probe's worker does the whole work
-                try (PreparedStatement ps = c.prepareStatement("UPDATE message_tracking SET status = 'pending', lease_token = NULL,"
-                        + " lease_until = NULL WHERE batch_id = ?")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE message_tracking SET status = 'pending', lease_token = NULL,"
+                                + " lease_until = NULL WHERE batch_id = ?")) {
                     ps.setLong(1, batchId);
                     ps.executeUpdate();
                 }
@@ -495,10 +631,19 @@ final class BenchCommand implements Callable<Integer> {
             Files.write(file, bodies);
             Map<String, String> result = fork(jar, deployment.environment(), "worker", file.toString());
             List<Double> times = parseList(result.get("batchMs"));
-            out.printf(Locale.ROOT, "  worker JVM (%s, -Xmx256m): cold init %s ms; %d batches of up to 500, p50 %.0f ms, p95 %.0f ms,"
-                    + " %s failures; heap peak %s MB, max live after GC %s MB, %s GCs%n", jar.getFileName(), result.get("initMs"),
-                    times.size(), BenchStats.percentile(times, 50), BenchStats.percentile(times, 95), result.get("batchFailures"),
-                    mb(result.get("heapPeakBeforeGcMb")), mb(result.get("heapMaxLiveAfterGcMb")), result.get("gcCount"));
+            out.printf(
+                    Locale.ROOT,
+                    "  worker JVM (%s, -Xmx256m): cold init %s ms; %d batches of up to 500, p50 %.0f ms, p95 %.0f ms,"
+                            + " %s failures; heap peak %s MB, max live after GC %s MB, %s GCs%n",
+                    jar.getFileName(),
+                    result.get("initMs"),
+                    times.size(),
+                    BenchStats.percentile(times, 50),
+                    BenchStats.percentile(times, 95),
+                    result.get("batchFailures"),
+                    mb(result.get("heapPeakBeforeGcMb")),
+                    mb(result.get("heapMaxLiveAfterGcMb")),
+                    result.get("gcCount"));
             return result;
         } finally {
             Files.deleteIfExists(file);
@@ -512,9 +657,20 @@ final class BenchCommand implements Callable<Integer> {
         }
         // a window without messages: a whole job through the artifact's handlers without touching the bench's data
         LocalDate start = firstSampleDay.minusDays(30);
-        Map<String, String> result = fork(jar, deployment.environment(), "extractor", start.toString(), start.plusDays(1).toString());
-        out.printf(Locale.ROOT, "  extractor JVM (%s, -Xmx256m): cold init (ExtractPageHandler) %s ms, the other three %s ms;"
-                + " empty job: %s%n", jar.getFileName(), result.get("initMs"), result.get("otherHandlersInitMs"), result.get("finalizeJob"));
+        Map<String, String> result = fork(
+                jar,
+                deployment.environment(),
+                "extractor",
+                start.toString(),
+                start.plusDays(1).toString());
+        out.printf(
+                Locale.ROOT,
+                "  extractor JVM (%s, -Xmx256m): cold init (ExtractPageHandler) %s ms, the other three %s ms;"
+                        + " empty job: %s%n",
+                jar.getFileName(),
+                result.get("initMs"),
+                result.get("otherHandlersInitMs"),
+                result.get("finalizeJob"));
         return result;
     }
 
@@ -524,14 +680,28 @@ final class BenchCommand implements Callable<Integer> {
      */
     private Map<String, String> fork(Path jar, Map<String, String> env, String... args) throws Exception {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        String classes = Path.of(HandlerProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        List<String> command = new ArrayList<>(List.of(javaBin.toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:+TieredCompilation",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Dmessageexport.metrics=log",
-                "-cp", jar.toAbsolutePath() + java.io.File.pathSeparator + classes, HandlerProbe.class.getName()));
+        String classes = Path.of(HandlerProbe.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
+        List<String> command = new ArrayList<>(List.of(
+                javaBin.toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-Dmessageexport.metrics=log",
+                "-cp",
+                jar.toAbsolutePath() + java.io.File.pathSeparator + classes,
+                HandlerProbe.class.getName()));
         command.addAll(List.of(args));
         Path log = Files.createTempFile("bench-probe", ".log");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
             int exit = p.waitFor();
@@ -556,7 +726,8 @@ final class BenchCommand implements Callable<Integer> {
 
     // --- report -----------------------------------------------------------------------------------------
 
-    private void report(List<Run> runs, Map<String, Map<String, String>> probes, String loadBefore, String loadAfter) throws IOException {
+    private void report(List<Run> runs, Map<String, Map<String, String>> probes, String loadBefore, String loadAfter)
+            throws IOException {
         double baseline = median(runs, Run::baselineMsgPerSec);
         double pipeline = median(runs, Run::pipelineMsgPerSec);
         double pipelineExtraction = median(runs, Run::pipelineExtractionIdsPerSec);
@@ -576,8 +747,14 @@ final class BenchCommand implements Callable<Integer> {
         double extractorJar = jarMb("extractor-lambda/target/extractor-lambda.jar");
 
         out.println();
-        out.printf(Locale.ROOT, "Bench results (medians of %d run%s; %,d messages; load average %s before, %s after)%n", runs.size(),
-                runs.size() == 1 ? "" : "s", sample.messages, loadBefore, loadAfter);
+        out.printf(
+                Locale.ROOT,
+                "Bench results (medians of %d run%s; %,d messages; load average %s before, %s after)%n",
+                runs.size(),
+                runs.size() == 1 ? "" : "s",
+                sample.messages,
+                loadBefore,
+                loadAfter);
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-44s", ""));
         for (int i = 1; i <= runs.size(); i++) {
             header.append(String.format(Locale.ROOT, "%10s", "run " + i));
@@ -593,13 +770,23 @@ final class BenchCommand implements Callable<Integer> {
         row("raw PIT paging (ids/s)", runs, Run::rawPagingIdsPerSec);
         row("bare PUT, concurrency " + putConcurrency + " (PUT/s)", runs, Run::barePutPerSec);
         if (!worker.isEmpty()) {
-            out.printf(Locale.ROOT, "  worker JVM on the artifact, -Xmx256m, one event at a time: %d batches, p50 %.0f ms, p95 %.0f ms;"
-                    + " heap peak %.1f MB (max live after GC %.1f MB); cold init %.0f ms%n", probeBatchMs.size(),
-                    BenchStats.percentile(probeBatchMs, 50), BenchStats.percentile(probeBatchMs, 95), workerHeapPeak, workerLive, workerInit);
+            out.printf(
+                    Locale.ROOT,
+                    "  worker JVM on the artifact, -Xmx256m, one event at a time: %d batches, p50 %.0f ms, p95 %.0f ms;"
+                            + " heap peak %.1f MB (max live after GC %.1f MB); cold init %.0f ms%n",
+                    probeBatchMs.size(),
+                    BenchStats.percentile(probeBatchMs, 50),
+                    BenchStats.percentile(probeBatchMs, 95),
+                    workerHeapPeak,
+                    workerLive,
+                    workerInit);
         }
         if (!extractor.isEmpty()) {
-            out.printf(Locale.ROOT, "  extractor JVM on the artifact: cold init of ExtractPageHandler %.0f ms; a whole (empty) job ran: %s%n",
-                    extractorInit, extractor.get("finalizeJob"));
+            out.printf(
+                    Locale.ROOT,
+                    "  extractor JVM on the artifact: cold init of ExtractPageHandler %.0f ms; a whole (empty) job ran: %s%n",
+                    extractorInit,
+                    extractor.get("finalizeJob"));
         }
 
         List<BenchStats.Goal> goals = new ArrayList<>();
@@ -607,12 +794,15 @@ final class BenchCommand implements Callable<Integer> {
             goals.add(BenchStats.Goal.atLeast("pipeline / baseline", BenchStats.ratio(pipeline, baseline), 10, "x"));
             goals.add(BenchStats.Goal.atLeast("pipeline / bare PUT", BenchStats.ratio(pipeline, bare), 0.5, "x"));
         }
-        goals.add(BenchStats.Goal.atLeast("extraction alone / raw paging", BenchStats.ratio(extraction, paging), 0.5, "x"));
+        goals.add(BenchStats.Goal.atLeast(
+                "extraction alone / raw paging", BenchStats.ratio(extraction, paging), 0.5, "x"));
         if (!extractOnly) {
-            goals.add(BenchStats.Goal.atLeast("extraction in pipeline / raw paging", BenchStats.ratio(pipelineExtraction, paging), 0.5, "x"));
+            goals.add(BenchStats.Goal.atLeast(
+                    "extraction in pipeline / raw paging", BenchStats.ratio(pipelineExtraction, paging), 0.5, "x"));
             goals.add(BenchStats.Goal.atMost("worker batch p50 (pipeline)", p50, 1000, "ms"));
             goals.add(BenchStats.Goal.atMost("worker batch p95 (pipeline)", p95, 1000, "ms"));
-            goals.add(BenchStats.Goal.atMost("worker batch p95 (own JVM)", BenchStats.percentile(probeBatchMs, 95), 1000, "ms"));
+            goals.add(BenchStats.Goal.atMost(
+                    "worker batch p95 (own JVM)", BenchStats.percentile(probeBatchMs, 95), 1000, "ms"));
             goals.add(BenchStats.Goal.atMost("worker heap peak", workerHeapPeak, 256, "MB"));
             goals.add(BenchStats.Goal.atMost("worker cold init", workerInit, 1500, "ms"));
             goals.add(BenchStats.Goal.atMost("extractor cold init", extractorInit, 1500, "ms"));
@@ -622,18 +812,38 @@ final class BenchCommand implements Callable<Integer> {
         out.println();
         out.println("Goals");
         for (BenchStats.Goal g : goals) {
-            out.printf(Locale.ROOT, "  %-40s %10s   goal %s %s %-3s  %s%n", g.name(), format(g.value(), g.unit()), g.atMost() ? "<=" : ">=",
-                    format(g.target(), ""), g.unit(), g.verdict());
+            out.printf(
+                    Locale.ROOT,
+                    "  %-40s %10s   goal %s %s %-3s  %s%n",
+                    g.name(),
+                    format(g.value(), g.unit()),
+                    g.atMost() ? "<=" : ">=",
+                    format(g.target(), ""),
+                    g.unit(),
+                    g.verdict());
         }
 
         ObjectNode json = JSON.createObjectNode();
         json.put("bench", "message-export");
         json.put("at", java.time.Instant.now().toString());
-        json.put("messages", sample.messages).put("days", sample.days).put("sideDocs", sample.sideDocs).put("repeat", runs.size())
-                .put("workers", workers).put("baselineWorkers", baselineWorkers)
-                .put("baselineMessages", extractOnly || skipBaseline ? 0 : baselineMessages == null ? sample.messages : Math.min(sample.messages, baselineMessages)).put("putConcurrency", putConcurrency)
-                .put("extractOnly", extractOnly).put("cpus", Runtime.getRuntime().availableProcessors())
-                .put("loadBefore", loadBefore).put("loadAfter", loadAfter);
+        json.put("messages", sample.messages)
+                .put("days", sample.days)
+                .put("sideDocs", sample.sideDocs)
+                .put("repeat", runs.size())
+                .put("workers", workers)
+                .put("baselineWorkers", baselineWorkers)
+                .put(
+                        "baselineMessages",
+                        extractOnly || skipBaseline
+                                ? 0
+                                : baselineMessages == null
+                                        ? sample.messages
+                                        : Math.min(sample.messages, baselineMessages))
+                .put("putConcurrency", putConcurrency)
+                .put("extractOnly", extractOnly)
+                .put("cpus", Runtime.getRuntime().availableProcessors())
+                .put("loadBefore", loadBefore)
+                .put("loadAfter", loadAfter);
         ObjectNode medians = json.putObject("medians");
         put(medians, "baselineMsgPerSec", baseline);
         put(medians, "pipelineMsgPerSec", pipeline);
@@ -678,7 +888,8 @@ final class BenchCommand implements Callable<Integer> {
         out.println();
         out.println(line);
         if (jsonOut != null) {
-            Files.writeString(jsonOut, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    jsonOut, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
     }
 
@@ -748,7 +959,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void resetPipelineTables(LocalDeployment deployment) throws SQLException {
-        try (Connection c = deployment.database().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = deployment.database().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("DELETE FROM message_tracking");
             s.execute("DELETE FROM message_batches");
             s.execute("DELETE FROM job_runs");
@@ -766,7 +978,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.err.println("bench: could not delete " + root + ": " + e.getMessage());
         }

@@ -88,9 +88,12 @@ public final class HandlerProbe {
                 SQSEvent event = new SQSEvent();
                 event.setRecords(List.of(record));
                 long b0 = System.nanoTime();
-                SQSBatchResponse response = handler.handleRequest(event, LocalLambdaContext.of("worker", Duration.ofMinutes(5)));
+                SQSBatchResponse response =
+                        handler.handleRequest(event, LocalLambdaContext.of("worker", Duration.ofMinutes(5)));
                 times.add(Double.toString(millis(System.nanoTime() - b0)));
-                failures += response.getBatchItemFailures() == null ? 0 : response.getBatchItemFailures().size();
+                failures += response.getBatchItemFailures() == null
+                        ? 0
+                        : response.getBatchItemFailures().size();
             }
             report("batchMs", String.join(",", times));
             report("batchFailures", failures);
@@ -120,20 +123,27 @@ public final class HandlerProbe {
             if (!"RUN".equals(planned.path("action").asText())) {
                 return;
             }
-            ObjectNode task = JSON.createObjectNode().put("jobId", planned.get("jobId").asLong()).put("executionId", execution);
+            ObjectNode task = JSON.createObjectNode()
+                    .put("jobId", planned.get("jobId").asLong())
+                    .put("executionId", execution);
             JsonNode extracted;
             do {
                 extracted = invoke(extract, "extract-page", task);
             } while (!extracted.path("done").asBoolean());
             report("extractPage", extracted);
-            report("checkProgress", invoke(check, "check-progress", task.deepCopy().put("polls", 0)));
+            report(
+                    "checkProgress",
+                    invoke(check, "check-progress", task.deepCopy().put("polls", 0)));
             report("finalizeJob", invoke(finalize, "finalize-job", task));
         }
 
-        private static JsonNode invoke(com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String name, JsonNode input)
+        private static JsonNode invoke(
+                com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String name, JsonNode input)
                 throws Exception {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(input)), out,
+            handler.handleRequest(
+                    new ByteArrayInputStream(JSON.writeValueAsBytes(input)),
+                    out,
                     LocalLambdaContext.of(name, Duration.ofMinutes(2)));
             return JSON.readTree(out.toByteArray());
         }
@@ -159,16 +169,25 @@ public final class HandlerProbe {
                 }
             }
             for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                ((NotificationEmitter) gc).addNotificationListener((n, handback) -> {
-                    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                        return;
-                    }
-                    var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
-                    w.collections.incrementAndGet();
-                    w.maxBeforeGc.accumulateAndGet(w.sum(info.getMemoryUsageBeforeGc(), false), Math::max);
-                    w.maxAfterGc.accumulateAndGet(w.sum(info.getMemoryUsageAfterGc(), false), Math::max);
-                    w.maxCommitted.accumulateAndGet(w.sum(info.getMemoryUsageAfterGc(), true), Math::max);
-                }, null, null);
+                ((NotificationEmitter) gc)
+                        .addNotificationListener(
+                                (n, handback) -> {
+                                    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                                            n.getType())) {
+                                        return;
+                                    }
+                                    var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData())
+                                            .getGcInfo();
+                                    w.collections.incrementAndGet();
+                                    w.maxBeforeGc.accumulateAndGet(
+                                            w.sum(info.getMemoryUsageBeforeGc(), false), Math::max);
+                                    w.maxAfterGc.accumulateAndGet(
+                                            w.sum(info.getMemoryUsageAfterGc(), false), Math::max);
+                                    w.maxCommitted.accumulateAndGet(
+                                            w.sum(info.getMemoryUsageAfterGc(), true), Math::max);
+                                },
+                                null,
+                                null);
             }
             return w;
         }
@@ -192,7 +211,9 @@ public final class HandlerProbe {
                     poolPeaks += pool.getPeakUsage().getUsed();
                 }
             }
-            HandlerProbe.report("heapMaxMb", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() / 1048576.0);
+            HandlerProbe.report(
+                    "heapMaxMb",
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() / 1048576.0);
             HandlerProbe.report("heapPeakBeforeGcMb", Math.max(maxBeforeGc.get(), used) / 1048576.0);
             HandlerProbe.report("heapMaxLiveAfterGcMb", maxAfterGc.get() / 1048576.0);
             HandlerProbe.report("heapMaxCommittedMb", maxCommitted.get() / 1048576.0);

@@ -106,13 +106,15 @@ public final class LocalDeployment implements AutoCloseable {
      * On already running embedded services (kept running on close), e.g. a test JVM's shared ones; the
      * deployment gets queues of its own and the settings' bucket.
      */
-    public static LocalDeployment start(LocalSettings settings, EmbeddedServices shared, Consumer<String> status) throws IOException {
+    public static LocalDeployment start(LocalSettings settings, EmbeddedServices shared, Consumer<String> status)
+            throws IOException {
         return start(settings, shared, status, Instrumentation.NONE);
     }
 
     /** As {@link #start(LocalSettings, EmbeddedServices, Consumer)}, with every invocation reported to {@code instrumentation}. */
-    public static LocalDeployment start(LocalSettings settings, EmbeddedServices shared, Consumer<String> status,
-            Instrumentation instrumentation) throws IOException {
+    public static LocalDeployment start(
+            LocalSettings settings, EmbeddedServices shared, Consumer<String> status, Instrumentation instrumentation)
+            throws IOException {
         LocalDeployment d = new LocalDeployment(settings, instrumentation);
         d.services = shared;
         try {
@@ -132,7 +134,8 @@ public final class LocalDeployment implements AutoCloseable {
                 services = EmbeddedServices.start(EmbeddedServices.Options.fromEnvironment(System.getenv())
                         .withS3Directory(settings.s3Directory().toAbsolutePath()));
                 ownsServices = true;
-                status.accept("embedded services started in " + services.startMillis().get("total") + " ms");
+                status.accept(
+                        "embedded services started in " + services.startMillis().get("total") + " ms");
             }
             MySqlEndpoint db = services.mysql();
             env.put(EnvNames.ES_URL, services.elasticsearchUrl().toString());
@@ -170,8 +173,10 @@ public final class LocalDeployment implements AutoCloseable {
         env.put(EnvNames.PROGRESS_MAX_WAIT, "PT2S");
         env.put(EnvNames.LEASE_DURATION, settings.visibilityTimeout().toString());
 
-        AwsEndpointConfig sqsEndpoint = AwsEndpointConfig.from(new org.messageexport.config.Env(env), EnvNames.SQS_ENDPOINT);
-        AwsEndpointConfig s3Endpoint = AwsEndpointConfig.from(new org.messageexport.config.Env(env), EnvNames.S3_ENDPOINT);
+        AwsEndpointConfig sqsEndpoint =
+                AwsEndpointConfig.from(new org.messageexport.config.Env(env), EnvNames.SQS_ENDPOINT);
+        AwsEndpointConfig s3Endpoint =
+                AwsEndpointConfig.from(new org.messageexport.config.Env(env), EnvNames.S3_ENDPOINT);
         sqs = AwsClients.sqs(sqsEndpoint);
         s3 = S3ObjectStore.client(s3Endpoint, S3ObjectStore.httpClient(4));
         if (settings.external().isEmpty()) {
@@ -194,26 +199,43 @@ public final class LocalDeployment implements AutoCloseable {
         extractor = new ExtractorRuntime(ExtractorConfig.fromEnv(environment, SecretLookup.NONE), Clock.systemUTC());
         worker = instrumentation == Instrumentation.NONE
                 ? WorkerComponents.create(WorkerConfig.fromEnv(environment, SecretLookup.NONE))
-                : WorkerComponents.create(WorkerConfig.fromEnv(environment, SecretLookup.NONE), http -> http, this::timed);
+                : WorkerComponents.create(
+                        WorkerConfig.fromEnv(environment, SecretLookup.NONE), http -> http, this::timed);
         ExportBatchHandler workerHandler = new ExportBatchHandler(worker);
 
         lambdas = LambdaInvokeServer.start(4)
                 .register(ExportJobFunction.PLAN_JOB.localName(), function("plan-job", new PlanJobHandler(extractor)))
-                .register(ExportJobFunction.EXTRACT_PAGE.localName(), function("extract-page", new ExtractPageHandler(extractor)))
-                .register(ExportJobFunction.CHECK_PROGRESS.localName(), function("check-progress", new CheckProgressHandler(extractor)))
-                .register(ExportJobFunction.FINALIZE_JOB.localName(), function("finalize-job", new FinalizeJobHandler(extractor)))
-                .register(ExportJobFunction.MARK_JOB_FAILED.localName(), function("mark-job-failed", new MarkJobFailedHandler(extractor)));
+                .register(
+                        ExportJobFunction.EXTRACT_PAGE.localName(),
+                        function("extract-page", new ExtractPageHandler(extractor)))
+                .register(
+                        ExportJobFunction.CHECK_PROGRESS.localName(),
+                        function("check-progress", new CheckProgressHandler(extractor)))
+                .register(
+                        ExportJobFunction.FINALIZE_JOB.localName(),
+                        function("finalize-job", new FinalizeJobHandler(extractor)))
+                .register(
+                        ExportJobFunction.MARK_JOB_FAILED.localName(),
+                        function("mark-job-failed", new MarkJobFailedHandler(extractor)));
         String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        poller = new SqsEventSourcePoller(sqs, queueUrl, queueArn, settings.workerBatchSize(), settings.visibilityTimeout(),
-                settings.workerConcurrency(), (event, context) -> {
-                    long t0 = System.nanoTime();
-                    try {
-                        return workerHandler.handleRequest(event, context);
-                    } finally {
-                        instrumentation.workerInvoked(event.getRecords().size(), System.nanoTime() - t0);
-                    }
-                }, () -> LocalLambdaContext.of("worker", WORKER_TIMEOUT))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        poller = new SqsEventSourcePoller(
+                        sqs,
+                        queueUrl,
+                        queueArn,
+                        settings.workerBatchSize(),
+                        settings.visibilityTimeout(),
+                        settings.workerConcurrency(),
+                        (event, context) -> {
+                            long t0 = System.nanoTime();
+                            try {
+                                return workerHandler.handleRequest(event, context);
+                            } finally {
+                                instrumentation.workerInvoked(event.getRecords().size(), System.nanoTime() - t0);
+                            }
+                        },
+                        () -> LocalLambdaContext.of("worker", WORKER_TIMEOUT))
                 .start();
     }
 
@@ -227,13 +249,18 @@ public final class LocalDeployment implements AutoCloseable {
 
     private void createQueues() {
         String suffix = ownsServices ? "" : "-" + Long.toString(System.nanoTime(), 36);
-        dlqUrl = sqs.createQueue(q -> q.queueName("message-export-dlq" + suffix)).queueUrl();
+        dlqUrl =
+                sqs.createQueue(q -> q.queueName("message-export-dlq" + suffix)).queueUrl();
         String dlqArn = sqs.getQueueAttributes(a -> a.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        queueUrl = sqs.createQueue(q -> q.queueName("message-export-work" + suffix).attributes(Map.of(
-                QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(settings.visibilityTimeout().toSeconds()),
-                QueueAttributeName.REDRIVE_POLICY,
-                "{\"maxReceiveCount\":\"" + settings.maxReceiveCount() + "\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}")))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        queueUrl = sqs.createQueue(q -> q.queueName("message-export-work" + suffix)
+                        .attributes(Map.of(
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                Long.toString(settings.visibilityTimeout().toSeconds()),
+                                QueueAttributeName.REDRIVE_POLICY,
+                                "{\"maxReceiveCount\":\"" + settings.maxReceiveCount() + "\",\"deadLetterTargetArn\":\""
+                                        + dlqArn + "\"}")))
                 .queueUrl();
     }
 
@@ -269,7 +296,8 @@ public final class LocalDeployment implements AutoCloseable {
             long t0 = System.nanoTime();
             try {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                handler.handleRequest(new ByteArrayInputStream(payload), out, LocalLambdaContext.of(name, TASK_TIMEOUT));
+                handler.handleRequest(
+                        new ByteArrayInputStream(payload), out, LocalLambdaContext.of(name, TASK_TIMEOUT));
                 return out.toByteArray();
             } finally {
                 instrumentation.taskInvoked(name, System.nanoTime() - t0);
@@ -359,7 +387,8 @@ public final class LocalDeployment implements AutoCloseable {
         try {
             c.close();
         } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(LocalDeployment.class).warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+            org.slf4j.LoggerFactory.getLogger(LocalDeployment.class)
+                    .warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
         }
     }
 }

@@ -66,12 +66,18 @@ public final class LocalExport {
     public Outcome run(JsonNode input, String executionName, PrintStream progressOut, boolean terminal) {
         long t0 = System.currentTimeMillis();
         ExecutionResult result;
-        try (ProgressDisplay progress = progressOut == null ? null
+        try (ProgressDisplay progress = progressOut == null
+                ? null
                 : new ProgressDisplay(deployment.jobs(), deployment.tracking(), progressOut, terminal)) {
             result = deployment.runExecution(input, executionName, e -> {});
         }
-        Optional<JobRun> job = jobOf(result).or(() -> deployment.jobs().latest().filter(j -> j.createdAt() != null
-                && !j.createdAt().isBefore(Instant.ofEpochMilli(t0).minusSeconds(1))));
+        Optional<JobRun> job = jobOf(result)
+                .or(() -> deployment
+                        .jobs()
+                        .latest()
+                        .filter(j -> j.createdAt() != null
+                                && !j.createdAt()
+                                        .isBefore(Instant.ofEpochMilli(t0).minusSeconds(1))));
         return new Outcome(executionName, result, job, System.currentTimeMillis() - t0);
     }
 

@@ -5,9 +5,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code local-runner}: the export on one machine. Exit codes: 0 done, 1 the export failed, 2 bad usage. */
-@Command(name = "local-runner", mixinStandardHelpOptions = true, version = "message-export 0.1.0",
-        description = "Runs Message Export on this machine: embedded Elasticsearch, MySQL, SQS and S3 (or real endpoints),"
-                + " the real state machine on aws-local-stepfunctions, the Lambda handlers in-process.",
+@Command(
+        name = "local-runner",
+        mixinStandardHelpOptions = true,
+        version = "message-export 0.1.0",
+        description =
+                "Runs Message Export on this machine: embedded Elasticsearch, MySQL, SQS and S3 (or real endpoints),"
+                        + " the real state machine on aws-local-stepfunctions, the Lambda handlers in-process.",
         subcommands = {RunCommand.class, BenchCommand.class, MigrateCommand.class})
 public final class LocalRunner {
     public static void main(String[] args) {

@@ -47,32 +47,98 @@ public record LocalSettings(
             String region) {}
 
     public static LocalSettings defaults(LocalDate firstStartDate) {
-        return new LocalSettings(Optional.empty(), Path.of("local-data", "s3"), "message-export", "exports", firstStartDate,
-                Period.ofDays(1), Duration.ofHours(1), 4, 1, Duration.ofSeconds(30), 5, Map.of());
+        return new LocalSettings(
+                Optional.empty(),
+                Path.of("local-data", "s3"),
+                "message-export",
+                "exports",
+                firstStartDate,
+                Period.ofDays(1),
+                Duration.ofHours(1),
+                4,
+                1,
+                Duration.ofSeconds(30),
+                5,
+                Map.of());
     }
 
     public LocalSettings withWindow(LocalDate first, Period window) {
-        return new LocalSettings(external, s3Directory, bucket, keyPrefix, first, window, safetyLag, workerConcurrency, workerBatchSize,
-                visibilityTimeout, maxReceiveCount, extraEnvironment);
+        return new LocalSettings(
+                external,
+                s3Directory,
+                bucket,
+                keyPrefix,
+                first,
+                window,
+                safetyLag,
+                workerConcurrency,
+                workerBatchSize,
+                visibilityTimeout,
+                maxReceiveCount,
+                extraEnvironment);
     }
 
     public LocalSettings withS3Directory(Path dir) {
-        return new LocalSettings(external, dir, bucket, keyPrefix, firstStartDate, window, safetyLag, workerConcurrency, workerBatchSize,
-                visibilityTimeout, maxReceiveCount, extraEnvironment);
+        return new LocalSettings(
+                external,
+                dir,
+                bucket,
+                keyPrefix,
+                firstStartDate,
+                window,
+                safetyLag,
+                workerConcurrency,
+                workerBatchSize,
+                visibilityTimeout,
+                maxReceiveCount,
+                extraEnvironment);
     }
 
     public LocalSettings withExternal(ExternalEndpoints endpoints, String bucketName) {
-        return new LocalSettings(Optional.of(endpoints), s3Directory, bucketName, keyPrefix, firstStartDate, window, safetyLag,
-                workerConcurrency, workerBatchSize, visibilityTimeout, maxReceiveCount, extraEnvironment);
+        return new LocalSettings(
+                Optional.of(endpoints),
+                s3Directory,
+                bucketName,
+                keyPrefix,
+                firstStartDate,
+                window,
+                safetyLag,
+                workerConcurrency,
+                workerBatchSize,
+                visibilityTimeout,
+                maxReceiveCount,
+                extraEnvironment);
     }
 
     public LocalSettings withWorkers(int concurrency, Duration visibility) {
-        return new LocalSettings(external, s3Directory, bucket, keyPrefix, firstStartDate, window, safetyLag, concurrency, workerBatchSize,
-                visibility, maxReceiveCount, extraEnvironment);
+        return new LocalSettings(
+                external,
+                s3Directory,
+                bucket,
+                keyPrefix,
+                firstStartDate,
+                window,
+                safetyLag,
+                concurrency,
+                workerBatchSize,
+                visibility,
+                maxReceiveCount,
+                extraEnvironment);
     }
 
     public LocalSettings withEnvironment(Map<String, String> env) {
-        return new LocalSettings(external, s3Directory, bucket, keyPrefix, firstStartDate, window, safetyLag, workerConcurrency,
-                workerBatchSize, visibilityTimeout, maxReceiveCount, env);
+        return new LocalSettings(
+                external,
+                s3Directory,
+                bucket,
+                keyPrefix,
+                firstStartDate,
+                window,
+                safetyLag,
+                workerConcurrency,
+                workerBatchSize,
+                visibilityTimeout,
+                maxReceiveCount,
+                env);
     }
 }

@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Applies the Flyway migrations to a MySQL database (the same ones the deploy-time migrate function runs). */
-@Command(name = "migrate", mixinStandardHelpOptions = true, description = "Apply the database migrations to a MySQL/MariaDB database.")
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
+        description = "Apply the database migrations to a MySQL/MariaDB database.")
 final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--jdbc-url", required = true, description = "e.g. jdbc:mysql://127.0.0.1:3306/message_export")
     String jdbcUrl;

@@ -70,19 +70,30 @@ final class ProgressDisplay implements AutoCloseable {
         String eta;
         if (job.extractionDone() && total > 0) {
             int filled = (int) Math.min(BAR, BAR * settled / total);
-            bar = "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "] " + String.format(Locale.ROOT, "%3d%%", 100 * settled / total);
+            bar = "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "] "
+                    + String.format(Locale.ROOT, "%3d%%", 100 * settled / total);
             eta = rate > 0 ? "ETA " + formatDuration(Duration.ofSeconds((long) ((total - settled) / rate))) : "ETA -";
         } else {
             bar = "[extracting" + " ".repeat(BAR - 10) + "]     ";
             eta = "ETA -";
         }
-        return String.format(Locale.ROOT, "job %d %s %s extracted %,d | exported %,d | failed %,d | %,.0f msg/s | %s",
-                job.jobId(), job.window(), bar, total, c.completed(), c.failed(), rate, eta);
+        return String.format(
+                Locale.ROOT,
+                "job %d %s %s extracted %,d | exported %,d | failed %,d | %,.0f msg/s | %s",
+                job.jobId(),
+                job.window(),
+                bar,
+                total,
+                c.completed(),
+                c.failed(),
+                rate,
+                eta);
     }
 
     static String formatDuration(Duration d) {
         long s = d.toSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 

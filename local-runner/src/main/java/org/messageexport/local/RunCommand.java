@@ -21,8 +21,8 @@ import org.messageexport.domain.JobRun;
 import org.messageexport.local.LocalSettings.ExternalEndpoints;
 import org.messageexport.sample.SampleDataSeeder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -31,10 +31,14 @@ import picocli.CommandLine.Spec;
  * {@code run}: one export end to end (or {@code --windows N} consecutive scheduled ones), with a live
  * progress line and a summary. With no option: embedded services, sample data, one job over it.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = {
-    "Run the export end to end on this machine.",
-    "Without endpoint options it starts embedded Elasticsearch, MySQL, SQS and S3, seeds sample data when the",
-    "messages index is empty, and exports it; the JSON files land under --data-dir."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the export end to end on this machine.",
+            "Without endpoint options it starts embedded Elasticsearch, MySQL, SQS and S3, seeds sample data when the",
+            "messages index is empty, and exports it; the JSON files land under --data-dir."
+        })
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,16 +46,20 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SampleDataOptions sample;
 
-
-
-
-    @Option(names = "--window-days", description = "Length of a scheduled window in days (default: all sample days in one window, else 1).")
+    @Option(
+            names = "--window-days",
+            description = "Length of a scheduled window in days (default: all sample days in one window, else 1).")
     Integer windowDays;
 
-    @Option(names = "--windows", defaultValue = "1", description = "Consecutive scheduled windows to run (catch-up), default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--windows",
+            defaultValue = "1",
+            description = "Consecutive scheduled windows to run (catch-up), default ${DEFAULT-VALUE}.")
     int windows;
 
-    @Option(names = "--first-start-date", description = "The first window's start when no job has completed yet (default: the first sample day).")
+    @Option(
+            names = "--first-start-date",
+            description = "The first window's start when no job has completed yet (default: the first sample day).")
     LocalDate firstStartDate;
 
     @Option(names = "--start-date", description = "Run one manual window from this date (yyyy-MM-dd, UTC) …")
@@ -60,16 +68,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--end-date", description = "… to this date, exclusive.")
     LocalDate endDate;
 
-    @Option(names = "--reexport", description = "With a manual window: export again messages that were exported before.")
+    @Option(
+            names = "--reexport",
+            description = "With a manual window: export again messages that were exported before.")
     boolean reexport;
 
-    @Option(names = "--data-dir", defaultValue = "local-data", description = "Where the embedded S3 keeps its files (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "local-data",
+            description = "Where the embedded S3 keeps its files (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--workers", defaultValue = "4", description = "Concurrent worker invocations (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--workers",
+            defaultValue = "4",
+            description = "Concurrent worker invocations (default ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--es-url", description = "Use this Elasticsearch instead of the embedded one (then give the other endpoints too).")
+    @Option(
+            names = "--es-url",
+            description = "Use this Elasticsearch instead of the embedded one (then give the other endpoints too).")
     URI esUrl;
 
     @Option(names = "--es-user")
@@ -102,7 +120,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--region", defaultValue = "us-east-1")
     String region;
 
-    @Option(names = "--seed", description = "Seed sample data into an external Elasticsearch too when its index is empty.")
+    @Option(
+            names = "--seed",
+            description = "Seed sample data into an external Elasticsearch too when its index is empty.")
     boolean seedExternal;
 
     @Option(names = "--verbose", description = "Log what the functions do (stderr).")
@@ -121,8 +141,19 @@ final class RunCommand implements Callable<Integer> {
                 .withS3Directory(dataDir.resolve("s3"))
                 .withWorkers(workers, Duration.ofSeconds(30));
         if (esUrl != null) {
-            settings = settings.withExternal(new ExternalEndpoints(esUrl, esUser, esPassword, jdbcUrl, dbUser, dbPassword,
-                    Optional.ofNullable(s3Endpoint), Optional.ofNullable(sqsEndpoint), queueUrl, region), bucket);
+            settings = settings.withExternal(
+                    new ExternalEndpoints(
+                            esUrl,
+                            esUser,
+                            esPassword,
+                            jdbcUrl,
+                            dbUser,
+                            dbPassword,
+                            Optional.ofNullable(s3Endpoint),
+                            Optional.ofNullable(sqsEndpoint),
+                            queueUrl,
+                            region),
+                    bucket);
         }
         long t0 = System.currentTimeMillis();
         try (LocalDeployment deployment = LocalDeployment.start(settings, s -> out.println("· " + s))) {
@@ -133,12 +164,17 @@ final class RunCommand implements Callable<Integer> {
             boolean terminal = System.console() != null;
             List<LocalExport.Outcome> outcomes = new ArrayList<>();
             if (startDate != null) {
-                out.println("· running manual window [" + startDate + ", " + endDate + ")" + (reexport ? " (re-export)" : ""));
-                outcomes.add(export.run(LocalExport.input(Optional.of(startDate), Optional.of(endDate), reexport),
-                        LocalExport.executionName(1), out, terminal));
+                out.println("· running manual window [" + startDate + ", " + endDate + ")"
+                        + (reexport ? " (re-export)" : ""));
+                outcomes.add(export.run(
+                        LocalExport.input(Optional.of(startDate), Optional.of(endDate), reexport),
+                        LocalExport.executionName(1),
+                        out,
+                        terminal));
             } else {
-                out.println("· running " + windows + " scheduled window" + (windows == 1 ? "" : "s") + " of " + window + " day"
-                        + (window == 1 ? "" : "s") + " from " + first + " (or where the last completed job ended)");
+                out.println("· running " + windows + " scheduled window" + (windows == 1 ? "" : "s") + " of " + window
+                        + " day" + (window == 1 ? "" : "s") + " from " + first
+                        + " (or where the last completed job ended)");
                 outcomes.addAll(export.runScheduled(windows, out, terminal));
             }
             return summarize(deployment, outcomes, System.currentTimeMillis() - t0, out);
@@ -150,7 +186,8 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--start-date and --end-date go together");
         }
         if (startDate != null && !endDate.isAfter(startDate)) {
-            throw new ParameterException(spec.commandLine(), "--end-date " + endDate + " must be after --start-date " + startDate);
+            throw new ParameterException(
+                    spec.commandLine(), "--end-date " + endDate + " must be after --start-date " + startDate);
         }
         if (reexport && startDate == null) {
             throw new ParameterException(spec.commandLine(), "--reexport needs --start-date and --end-date");
@@ -159,18 +196,23 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--windows cannot be combined with a manual window");
         }
         if (!sample.valid() || windows < 1 || workers < 1 || (windowDays != null && windowDays < 1)) {
-            throw new ParameterException(spec.commandLine(), "--messages, --days, --windows, --workers and --window-days must be >= 1");
+            throw new ParameterException(
+                    spec.commandLine(), "--messages, --days, --windows, --workers and --window-days must be >= 1");
         }
         if (esUrl != null && (jdbcUrl == null || bucket == null || queueUrl == null)) {
-            throw new ParameterException(spec.commandLine(), "with --es-url also give --jdbc-url, --bucket and --queue-url");
+            throw new ParameterException(
+                    spec.commandLine(), "with --es-url also give --jdbc-url, --bucket and --queue-url");
         }
         if (esUrl == null && (jdbcUrl != null || s3Endpoint != null || sqsEndpoint != null || queueUrl != null)) {
-            throw new ParameterException(spec.commandLine(), "real endpoints start with --es-url (all services are either embedded or given)");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "real endpoints start with --es-url (all services are either embedded or given)");
         }
     }
 
     private void seedIfEmpty(LocalDeployment deployment, LocalDate firstDay, PrintStream out) throws Exception {
-        ElasticsearchClient es = ElasticsearchClients.create(ElasticsearchConfig.from(new Env(deployment.environment()), SecretLookup.NONE));
+        ElasticsearchClient es = ElasticsearchClients.create(
+                ElasticsearchConfig.from(new Env(deployment.environment()), SecretLookup.NONE));
         try {
             SampleDataSeeder seeder = new SampleDataSeeder(es);
             long existing = seeder.count(SampleDataSeeder.MESSAGES);
@@ -180,15 +222,21 @@ final class RunCommand implements Callable<Integer> {
             }
             long t0 = System.currentTimeMillis();
             SampleDataSeeder.Seeded seeded = seeder.seed(sample.spec(firstDay), n -> {});
-            out.printf(Locale.ROOT, "· seeded %,d sample messages over %s .. %s with %,d history/status/audit documents in %.1f s%n",
-                    seeded.messages(), firstDay, firstDay.plusDays(sample.days - 1L), seeded.sideDocuments(),
+            out.printf(
+                    Locale.ROOT,
+                    "· seeded %,d sample messages over %s .. %s with %,d history/status/audit documents in %.1f s%n",
+                    seeded.messages(),
+                    firstDay,
+                    firstDay.plusDays(sample.days - 1L),
+                    seeded.sideDocuments(),
                     (System.currentTimeMillis() - t0) / 1000.0);
         } finally {
             es._transport().close();
         }
     }
 
-    private static Integer summarize(LocalDeployment deployment, List<LocalExport.Outcome> outcomes, long totalMs, PrintStream out) {
+    private static Integer summarize(
+            LocalDeployment deployment, List<LocalExport.Outcome> outcomes, long totalMs, PrintStream out) {
         out.println();
         out.println("Summary");
         long exported = 0;
@@ -201,14 +249,26 @@ final class RunCommand implements Callable<Integer> {
                 JobRun j = job.get();
                 exported += j.outcome().completed();
                 double secs = Math.max(0.001, o.durationMs() / 1000.0);
-                out.printf(Locale.ROOT, "  job %d  window %s  %s  extracted %,d  exported %,d  failed %,d  in %.1f s (%,.0f msg/s)%n",
-                        j.jobId(), j.window(), verdict, j.extracted(), j.outcome().completed(), j.outcome().failed(), secs,
+                out.printf(
+                        Locale.ROOT,
+                        "  job %d  window %s  %s  extracted %,d  exported %,d  failed %,d  in %.1f s (%,.0f msg/s)%n",
+                        j.jobId(),
+                        j.window(),
+                        verdict,
+                        j.extracted(),
+                        j.outcome().completed(),
+                        j.outcome().failed(),
+                        secs,
                         j.outcome().completed() / secs);
                 if (j.outcome().manifestKey() != null) {
                     out.println("    manifest: " + where(deployment, j.outcome().manifestKey()));
                 }
             } else {
-                out.printf(Locale.ROOT, "  execution %s: %s%s%n", o.executionName(), verdict,
+                out.printf(
+                        Locale.ROOT,
+                        "  execution %s: %s%s%n",
+                        o.executionName(),
+                        verdict,
                         "UP_TO_DATE".equals(verdict) ? "" : " (" + o.reason() + ")");
             }
             boolean good = "COMPLETED".equals(verdict) || "UP_TO_DATE".equals(verdict);
@@ -228,7 +288,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static String where(LocalDeployment deployment, String key) {
-        return deployment.bucketDirectory().map(dir -> dir.resolve(key).toAbsolutePath().toString())
+        return deployment
+                .bucketDirectory()
+                .map(dir -> dir.resolve(key).toAbsolutePath().toString())
                 .orElse("s3://" + deployment.settings().bucket() + "/" + key);
     }
 }

@@ -9,10 +9,15 @@ final class SampleDataOptions {
     @Option(names = "--messages", defaultValue = "20000", description = "Sample messages (default ${DEFAULT-VALUE}).")
     int messages;
 
-    @Option(names = "--days", defaultValue = "3", description = "Days the sample messages spread over (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--days",
+            defaultValue = "3",
+            description = "Days the sample messages spread over (default ${DEFAULT-VALUE}).")
     int days;
 
-    @Option(names = "--side-docs", defaultValue = "10",
+    @Option(
+            names = "--side-docs",
+            defaultValue = "10",
             description = "Each message gets 0..N history, status and audit documents each (default ${DEFAULT-VALUE}).")
     int sideDocs;
 

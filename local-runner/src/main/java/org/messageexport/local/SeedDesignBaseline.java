@@ -64,8 +64,16 @@ final class SeedDesignBaseline {
     private final String dbPassword;
     private final int workers;
 
-    SeedDesignBaseline(ElasticsearchConfig es, List<SideCollection> collections, AwsEndpointConfig s3Endpoint, String bucket,
-            String keyPrefix, String jdbcUrl, String dbUser, String dbPassword, int workers) {
+    SeedDesignBaseline(
+            ElasticsearchConfig es,
+            List<SideCollection> collections,
+            AwsEndpointConfig s3Endpoint,
+            String bucket,
+            String keyPrefix,
+            String jdbcUrl,
+            String dbUser,
+            String dbPassword,
+            int workers) {
         this.es = es;
         this.collections = List.copyOf(collections);
         this.s3Endpoint = s3Endpoint;
@@ -79,14 +87,17 @@ final class SeedDesignBaseline {
 
     /** The seed's tables, empty: created when missing, emptied when present (one run = one fresh start). */
     void resetTables() throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS job_runs (job_id INT AUTO_INCREMENT PRIMARY KEY, start_date DATE NOT NULL,"
-                    + " end_date DATE DEFAULT NULL, status ENUM('running','completed','failed') DEFAULT 'running',"
-                    + " next_run_date DATE DEFAULT NULL, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,"
-                    + " updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)");
-            s.execute("CREATE TABLE IF NOT EXISTS message_tracking (message_id VARCHAR(255) PRIMARY KEY, batch_id INT NOT NULL,"
-                    + " status ENUM('pending','in_progress','completed','failed') DEFAULT 'pending', start_date DATE NOT NULL,"
-                    + " s3_path VARCHAR(500) DEFAULT NULL, last_attempted TIMESTAMP DEFAULT NULL)");
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS job_runs (job_id INT AUTO_INCREMENT PRIMARY KEY, start_date DATE NOT NULL,"
+                            + " end_date DATE DEFAULT NULL, status ENUM('running','completed','failed') DEFAULT 'running',"
+                            + " next_run_date DATE DEFAULT NULL, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,"
+                            + " updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS message_tracking (message_id VARCHAR(255) PRIMARY KEY, batch_id INT NOT NULL,"
+                            + " status ENUM('pending','in_progress','completed','failed') DEFAULT 'pending', start_date DATE NOT NULL,"
+                            + " s3_path VARCHAR(500) DEFAULT NULL, last_attempted TIMESTAMP DEFAULT NULL)");
             s.execute("DELETE FROM message_tracking");
             s.execute("DELETE FROM job_runs");
         }
@@ -129,7 +140,8 @@ final class SeedDesignBaseline {
     private void recordPending(LocalDate windowStart, List<String> ids) throws SQLException {
         try (Connection c = connect()) {
             long jobId;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_runs (start_date) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO job_runs (start_date) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setObject(1, windowStart);
                 ps.executeUpdate();
                 try (var rs = ps.getGeneratedKeys()) {
@@ -158,8 +170,11 @@ final class SeedDesignBaseline {
 
     private Connection connect() throws SQLException {
         String sep = jdbcUrl.contains("?") ? "&" : "?";
-        return DriverManager.getConnection(jdbcUrl + sep + "rewriteBatchedStatements=true&connectionTimeZone=UTC"
-                + "&forceConnectionTimeZoneToSession=true", dbUser, dbPassword);
+        return DriverManager.getConnection(
+                jdbcUrl + sep + "rewriteBatchedStatements=true&connectionTimeZone=UTC"
+                        + "&forceConnectionTimeZoneToSession=true",
+                dbUser,
+                dbPassword);
     }
 
     /** One of the seed's pool processes: its own Elasticsearch client, S3 client and MySQL connection. */
@@ -168,33 +183,45 @@ final class SeedDesignBaseline {
         private final S3Client s3 = S3ObjectStore.client(s3Endpoint, S3ObjectStore.httpClient(1));
         private final Connection db;
         private final PreparedStatement update;
-        private final ExportDocumentWriter writer = new ExportDocumentWriter(collections.stream().map(SideCollection::name).toList());
+        private final ExportDocumentWriter writer = new ExportDocumentWriter(
+                collections.stream().map(SideCollection::name).toList());
 
         Worker() throws SQLException {
             db = connect();
-            update = db.prepareStatement("UPDATE message_tracking SET status = ?, s3_path = ?, last_attempted = ? WHERE message_id = ?");
+            update = db.prepareStatement(
+                    "UPDATE message_tracking SET status = ?, s3_path = ?, last_attempted = ? WHERE message_id = ?");
         }
 
         boolean process(String id) throws IOException, SQLException {
-            GetResponse<ObjectNode> message = client.get(g -> g.index(es.messagesIndex()).id(id), ObjectNode.class);
+            GetResponse<ObjectNode> message =
+                    client.get(g -> g.index(es.messagesIndex()).id(id), ObjectNode.class);
             if (!message.found() || message.source() == null) {
                 mark(id, "failed", null);
                 return false;
             }
             Map<String, List<JsonNode>> side = new LinkedHashMap<>();
             for (SideCollection c : collections) {
-                SearchResponse<ObjectNode> r = client.search(s -> s.index(c.index())
-                        .query(q -> q.term(t -> t.field(c.joinField()).value(id)))
-                        .size(10_000)
-                        .sort(o -> o.field(f -> f.field(c.sortField()).order(SortOrder.Asc))), ObjectNode.class);
-                side.put(c.name(), r.hits().hits().stream().map(Hit::source).map(JsonNode.class::cast).toList());
+                SearchResponse<ObjectNode> r = client.search(
+                        s -> s.index(c.index())
+                                .query(q -> q.term(t -> t.field(c.joinField()).value(id)))
+                                .size(10_000)
+                                .sort(o -> o.field(f -> f.field(c.sortField()).order(SortOrder.Asc))),
+                        ObjectNode.class);
+                side.put(
+                        c.name(),
+                        r.hits().hits().stream()
+                                .map(Hit::source)
+                                .map(JsonNode.class::cast)
+                                .toList());
             }
-            Instant ts = MessageTimestamp.of(message.source(), es.timestampField()).orElse(null);
+            Instant ts =
+                    MessageTimestamp.of(message.source(), es.timestampField()).orElse(null);
             if (ts == null) {
                 mark(id, "failed", null);
                 return false;
             }
-            byte[] json = writer.write(new MessageDocument(id, message.index(), message.source(), side), 0, 0, Instant.now());
+            byte[] json =
+                    writer.write(new MessageDocument(id, message.index(), message.source(), side), 0, 0, Instant.now());
             String key = keys.key(id, ts);
             Path tmp = Files.createTempFile("export-", ".json");
             try {

@@ -44,8 +44,15 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong failedRecords = new AtomicLong();
 
-    public SqsEventSourcePoller(SqsClient sqs, String queueUrl, String queueArn, int batchSize, Duration visibilityTimeout,
-            int concurrency, BiFunction<SQSEvent, Context, SQSBatchResponse> handler, Supplier<Context> contexts) {
+    public SqsEventSourcePoller(
+            SqsClient sqs,
+            String queueUrl,
+            String queueArn,
+            int batchSize,
+            Duration visibilityTimeout,
+            int concurrency,
+            BiFunction<SQSEvent, Context, SQSBatchResponse> handler,
+            Supplier<Context> contexts) {
         if (batchSize < 1 || batchSize > 10) {
             throw new IllegalArgumentException("batch size must be 1..10, got " + batchSize);
         }
@@ -81,10 +88,11 @@ public final class SqsEventSourcePoller implements AutoCloseable {
         while (running.get()) {
             try {
                 List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
-                        .maxNumberOfMessages(batchSize)
-                        .waitTimeSeconds(1)
-                        .visibilityTimeout((int) visibilityTimeout.toSeconds())
-                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+                                .maxNumberOfMessages(batchSize)
+                                .waitTimeSeconds(1)
+                                .visibilityTimeout((int) visibilityTimeout.toSeconds())
+                                .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                        .messages();
                 if (!messages.isEmpty()) {
                     deliver(messages);
                 }
@@ -123,14 +131,20 @@ public final class SqsEventSourcePoller implements AutoCloseable {
                 response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
             }
         } catch (RuntimeException e) {
-            log.warn("worker invocation failed, its {} records will be delivered again: {}", records.size(), e.toString());
+            log.warn(
+                    "worker invocation failed, its {} records will be delivered again: {}",
+                    records.size(),
+                    e.toString());
             records.forEach(r -> failed.add(r.getMessageId()));
         }
         failedRecords.addAndGet(failed.size());
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (Message m : messages) {
             if (!failed.contains(m.messageId())) {
-                done.add(DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle()).build());
+                done.add(DeleteMessageBatchRequestEntry.builder()
+                        .id(m.messageId())
+                        .receiptHandle(m.receiptHandle())
+                        .build());
             }
         }
         if (!done.isEmpty()) {

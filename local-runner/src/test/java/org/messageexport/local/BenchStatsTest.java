@@ -75,10 +75,15 @@ class BenchStatsTest {
 
     @Test
     void goal_verdicts_dependOnDirection() {
-        assertThat(BenchStats.Goal.atLeast("pipeline/baseline", 12.0, 10.0, "x").verdict()).isEqualTo("MET");
-        assertThat(BenchStats.Goal.atLeast("pipeline/baseline", 9.9, 10.0, "x").verdict()).isEqualTo("MISSED");
-        assertThat(BenchStats.Goal.atMost("batch p95", 1000, 1000, "ms").verdict()).isEqualTo("MET");
-        assertThat(BenchStats.Goal.atMost("batch p95", 1001, 1000, "ms").verdict()).isEqualTo("MISSED");
-        assertThat(BenchStats.Goal.atMost("heap", Double.NaN, 256, "MB").verdict()).isEqualTo("n/a");
+        assertThat(BenchStats.Goal.atLeast("pipeline/baseline", 12.0, 10.0, "x").verdict())
+                .isEqualTo("MET");
+        assertThat(BenchStats.Goal.atLeast("pipeline/baseline", 9.9, 10.0, "x").verdict())
+                .isEqualTo("MISSED");
+        assertThat(BenchStats.Goal.atMost("batch p95", 1000, 1000, "ms").verdict())
+                .isEqualTo("MET");
+        assertThat(BenchStats.Goal.atMost("batch p95", 1001, 1000, "ms").verdict())
+                .isEqualTo("MISSED");
+        assertThat(BenchStats.Goal.atMost("heap", Double.NaN, 256, "MB").verdict())
+                .isEqualTo("n/a");
     }
 }

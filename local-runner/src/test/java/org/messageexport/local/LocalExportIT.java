@@ -67,9 +67,11 @@ class LocalExportIT {
 
     @BeforeAll
     static void seed(EmbeddedServices services) throws Exception {
-        es = ElasticsearchClients.create(ElasticsearchConfig.from(new Env(TestServices.environment(services, null, null)), SecretLookup.NONE));
+        es = ElasticsearchClients.create(
+                ElasticsearchConfig.from(new Env(TestServices.environment(services, null, null)), SecretLookup.NONE));
         // > 10,000 messages over 3 days, each with 0..4 history, status and audit documents
-        seeded = new SampleDataSeeder(es).seed(new SampleDataSeeder.Spec(12_000, DAY1, new double[] {1, 1, 1}, 4, 1500, 11), n -> {});
+        seeded = new SampleDataSeeder(es)
+                .seed(new SampleDataSeeder.Spec(12_000, DAY1, new double[] {1, 1, 1}, 4, 1500, 11), n -> {});
     }
 
     @BeforeEach
@@ -78,8 +80,19 @@ class LocalExportIT {
     }
 
     private LocalDeployment deploy(String bucket, LocalDate first, Map<String, String> env) throws Exception {
-        LocalSettings settings = new LocalSettings(Optional.empty(), services.s3Directory(), bucket, "exports", first, Period.ofDays(1),
-                java.time.Duration.ofHours(1), 4, 1, java.time.Duration.ofSeconds(20), 3, env);
+        LocalSettings settings = new LocalSettings(
+                Optional.empty(),
+                services.s3Directory(),
+                bucket,
+                "exports",
+                first,
+                Period.ofDays(1),
+                java.time.Duration.ofHours(1),
+                4,
+                1,
+                java.time.Duration.ofSeconds(20),
+                3,
+                env);
         return LocalDeployment.start(settings, services, s -> {});
     }
 
@@ -87,28 +100,39 @@ class LocalExportIT {
         Path root = d.bucketDirectory().orElseThrow().resolve("exports");
         Map<String, JsonNode> byId = new HashMap<>();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/manifests/")).toList()) {
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(p -> !p.toString().contains("/manifests/"))
+                    .toList()) {
                 JsonNode doc = JSON.readTree(f.toFile());
                 String id = doc.get("message_id").asText();
-                assertThat(byId.put(id, doc)).as("message %s exported twice", id).isNull();
+                assertThat(byId.put(id, doc))
+                        .as("message %s exported twice", id)
+                        .isNull();
                 String date = doc.get("message").get("timestamp").asText();
                 // {prefix}/{yyyy}/{MM}/{dd}/ by the message's UTC date
-                LocalDate utc = java.time.OffsetDateTime.parse(date).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+                LocalDate utc = java.time.OffsetDateTime.parse(date)
+                        .atZoneSameInstant(ZoneOffset.UTC)
+                        .toLocalDate();
                 assertThat(root.relativize(f.getParent()).toString())
-                        .isEqualTo(String.format("%04d/%02d/%02d", utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth()));
+                        .isEqualTo(String.format(
+                                "%04d/%02d/%02d", utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth()));
             }
         }
         return byId;
     }
 
     private static JsonNode manifest(LocalDeployment d, JobRun job) throws Exception {
-        return JSON.readTree(d.bucketDirectory().orElseThrow().resolve(job.outcome().manifestKey()).toFile());
+        return JSON.readTree(d.bucketDirectory()
+                .orElseThrow()
+                .resolve(job.outcome().manifestKey())
+                .toFile());
     }
 
     private Map<String, String> trackingStatus(long jobId) throws Exception {
         Map<String, String> rows = new HashMap<>();
         try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT message_id, status FROM message_tracking WHERE job_id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT message_id, status FROM message_tracking WHERE job_id = ?")) {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -124,18 +148,29 @@ class LocalExportIT {
         List<String> ids = new ArrayList<>(objects.keySet());
         java.util.Collections.shuffle(ids, new Random(3));
         List<String> some = ids.subList(0, Math.min(sample, ids.size()));
-        MgetResponse<ObjectNode> got = es.mget(m -> m.index(SampleDataSeeder.MESSAGES).ids(some), ObjectNode.class);
+        MgetResponse<ObjectNode> got =
+                es.mget(m -> m.index(SampleDataSeeder.MESSAGES).ids(some), ObjectNode.class);
         for (var doc : got.docs()) {
             String id = doc.result().id();
             JsonNode exported = objects.get(id);
             assertThat(exported.get("message")).isEqualTo(doc.result().source());
             for (String side : SampleDataSeeder.SIDE_INDICES) {
-                List<Hit<ObjectNode>> hits = new ArrayList<>(es.search(s -> s.index(side).size(100)
-                        .query(q -> q.term(t -> t.field("message_id").value(id)))
-                        .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Asc))), ObjectNode.class).hits().hits());
+                List<Hit<ObjectNode>> hits = new ArrayList<>(es.search(
+                                s -> s.index(side)
+                                        .size(100)
+                                        .query(q -> q.term(
+                                                t -> t.field("message_id").value(id)))
+                                        .sort(o -> o.field(
+                                                f -> f.field("timestamp").order(SortOrder.Asc))),
+                                ObjectNode.class)
+                        .hits()
+                        .hits());
                 // by timestamp as Elasticsearch orders dates (epoch millis, whatever the offset), ties by _id
-                hits.sort(java.util.Comparator.comparingLong((Hit<ObjectNode> h) -> h.sort().getFirst().longValue()).thenComparing(Hit::id));
-                List<JsonNode> expected = hits.stream().map(h -> (JsonNode) h.source()).toList();
+                hits.sort(java.util.Comparator.comparingLong(
+                                (Hit<ObjectNode> h) -> h.sort().getFirst().longValue())
+                        .thenComparing(Hit::id));
+                List<JsonNode> expected =
+                        hits.stream().map(h -> (JsonNode) h.source()).toList();
                 assertThat(exported.get(side)).as("%s of %s", side, id).containsExactlyElementsOf(expected);
             }
         }
@@ -156,8 +191,10 @@ class LocalExportIT {
             assertThat(first.window().end()).isEqualTo(DAY1.plusDays(1));
             assertThat(second.window().start()).isEqualTo(first.window().end());
             assertThat(second.window().end()).isEqualTo(DAY1.plusDays(2));
-            try (Connection c = db.getConnection(); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT job_id, status, next_run_date FROM job_runs ORDER BY job_id")) {
+            try (Connection c = db.getConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs =
+                            s.executeQuery("SELECT job_id, status, next_run_date FROM job_runs ORDER BY job_id")) {
                 rs.next();
                 assertThat(rs.getString(2)).isEqualTo("completed");
                 assertThat(rs.getDate(3).toLocalDate()).isEqualTo(DAY1.plusDays(1));
@@ -175,13 +212,18 @@ class LocalExportIT {
             assertContentMatchesIndex(objects, 300);
             for (JobRun job : List.of(first, second)) {
                 Map<String, String> rows = trackingStatus(job.jobId());
-                assertThat(rows.keySet()).isEqualTo(new HashSet<>(seeded.idsIn(job.window().start())));
+                assertThat(rows.keySet())
+                        .isEqualTo(new HashSet<>(seeded.idsIn(job.window().start())));
                 assertThat(rows.values()).containsOnly("completed");
                 JsonNode manifest = manifest(d, job);
                 assertThat(manifest.get("status").asText()).isEqualTo("completed");
                 assertThat(manifest.get("counts").get("completed").asLong()).isEqualTo(rows.size());
                 assertThat(manifest.get("failed")).isEmpty();
-                assertThat(objects.get(rows.keySet().iterator().next()).get("export").get("job_id").asLong()).isEqualTo(job.jobId());
+                assertThat(objects.get(rows.keySet().iterator().next())
+                                .get("export")
+                                .get("job_id")
+                                .asLong())
+                        .isEqualTo(job.jobId());
             }
         }
     }
@@ -194,7 +236,8 @@ class LocalExportIT {
         Set<String> failedIds = new HashSet<>();
         // documents over 3,200 bytes are refused: those with many side documents fail permanently
         try (LocalDeployment d = deploy("e2e-restart", day3, Map.of(EnvNames.MAX_DOCUMENT_BYTES, "3200"))) {
-            LocalExport.Outcome outcome = new LocalExport(d).runScheduled(1, null, false).getFirst();
+            LocalExport.Outcome outcome =
+                    new LocalExport(d).runScheduled(1, null, false).getFirst();
 
             assertThat(outcome.result().status()).isEqualTo(ExecutionStatus.FAILED);
             assertThat(outcome.result().error()).isEqualTo("ExportFailed");
@@ -221,7 +264,8 @@ class LocalExportIT {
 
         // the cause removed, the next scheduled run redoes the window: only the remainder is exported
         try (LocalDeployment d = deploy("e2e-restart", day3, Map.of())) {
-            LocalExport.Outcome rerun = new LocalExport(d).runScheduled(1, null, false).getFirst();
+            LocalExport.Outcome rerun =
+                    new LocalExport(d).runScheduled(1, null, false).getFirst();
 
             assertThat(rerun.verdict()).isEqualTo("COMPLETED");
             JobRun job = rerun.job().orElseThrow();
@@ -238,23 +282,26 @@ class LocalExportIT {
     void secondExecutionWhileOneRuns_endsCleanly_withoutTouchingTheWindow() throws Exception {
         try (LocalDeployment d = deploy("e2e-busy", DAY1, Map.of())) {
             LocalExport export = new LocalExport(d);
-            CompletableFuture<LocalExport.Outcome> first = CompletableFuture.supplyAsync(
-                    () -> export.run(LocalExport.input(Optional.empty(), Optional.empty(), false), "first", null, false));
+            CompletableFuture<LocalExport.Outcome> first = CompletableFuture.supplyAsync(() ->
+                    export.run(LocalExport.input(Optional.empty(), Optional.empty(), false), "first", null, false));
             long deadline = System.currentTimeMillis() + 60_000;
             while (d.jobs().findRunning().isEmpty() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
             JobRun running = d.jobs().findRunning().orElseThrow();
 
-            LocalExport.Outcome second = export.run(LocalExport.input(Optional.empty(), Optional.empty(), false), "second", null, false);
+            LocalExport.Outcome second =
+                    export.run(LocalExport.input(Optional.empty(), Optional.empty(), false), "second", null, false);
 
             assertThat(second.result().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(second.verdict()).isEqualTo("BUSY");
             assertThat(second.result().output().get("jobId").asLong()).isEqualTo(running.jobId());
-            assertThat(d.jobs().find(running.jobId()).orElseThrow().executionId()).endsWith(":first");
+            assertThat(d.jobs().find(running.jobId()).orElseThrow().executionId())
+                    .endsWith(":first");
             LocalExport.Outcome firstOutcome = first.get(5, TimeUnit.MINUTES);
             assertThat(firstOutcome.verdict()).isEqualTo("COMPLETED");
-            try (Connection c = db.getConnection(); Statement s = c.createStatement();
+            try (Connection c = db.getConnection();
+                    Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM job_runs")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);

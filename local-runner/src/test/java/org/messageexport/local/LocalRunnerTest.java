@@ -25,8 +25,10 @@ class LocalRunnerTest {
 
     @Test
     void invertedWindow_isUsageError() {
-        assertThat(run("run", "--start-date", "2026-11-05", "--end-date", "2026-11-01")).isEqualTo(2);
-        assertThat(errLine()).isEqualTo("local-runner: --end-date 2026-11-01 must be after --start-date 2026-11-05 (see --help)");
+        assertThat(run("run", "--start-date", "2026-11-05", "--end-date", "2026-11-01"))
+                .isEqualTo(2);
+        assertThat(errLine())
+                .isEqualTo("local-runner: --end-date 2026-11-01 must be after --start-date 2026-11-05 (see --help)");
     }
 
     @Test
@@ -37,7 +39,8 @@ class LocalRunnerTest {
 
     @Test
     void badDate_isUsageError() {
-        assertThat(run("run", "--start-date", "2026-13-01", "--end-date", "2026-11-02")).isEqualTo(2);
+        assertThat(run("run", "--start-date", "2026-13-01", "--end-date", "2026-11-02"))
+                .isEqualTo(2);
         assertThat(errLine()).contains("--start-date").contains("2026-13-01");
     }
 
@@ -50,7 +53,8 @@ class LocalRunnerTest {
     @Test
     void partialRealEndpoints_areUsageError() {
         assertThat(run("run", "--es-url", "http://127.0.0.1:9200")).isEqualTo(2);
-        assertThat(errLine()).isEqualTo("local-runner: with --es-url also give --jdbc-url, --bucket and --queue-url (see --help)");
+        assertThat(errLine())
+                .isEqualTo("local-runner: with --es-url also give --jdbc-url, --bucket and --queue-url (see --help)");
     }
 
     @Test

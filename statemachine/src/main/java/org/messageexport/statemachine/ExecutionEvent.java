@@ -26,8 +26,12 @@ public record ExecutionEvent(
     static ExecutionEvent fromLine(JsonNode line) {
         String t = text(line, "t");
         return new ExecutionEvent(
-                text(line, "event"), t == null ? null : Instant.parse(t), text(line, "state"),
-                text(line, "stateType"), text(line, "error"), line);
+                text(line, "event"),
+                t == null ? null : Instant.parse(t),
+                text(line, "state"),
+                text(line, "stateType"),
+                text(line, "error"),
+                line);
     }
 
     private static String text(JsonNode node, String field) {

@@ -16,7 +16,12 @@ import java.util.Objects;
  * @param durationMs the engine's run time, without Node's start-up
  */
 public record ExecutionResult(
-        ExecutionStatus status, JsonNode output, String error, String cause, String executionArn, String name,
+        ExecutionStatus status,
+        JsonNode output,
+        String error,
+        String cause,
+        String executionArn,
+        String name,
         long durationMs) {
 
     public ExecutionResult {

@@ -43,7 +43,8 @@ public final class LambdaInvokeServer implements AutoCloseable {
     private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
     private static final String CONTEXT = "/2015-03-31/functions/";
     private static final Pattern INVOCATION_PATH = Pattern.compile("^" + CONTEXT + "([^/]+)/invocations/?$");
-    // arn:aws:lambda:us-east-1:123456789012:function:name[:qualifier], 123456789012:function:name[:qualifier], name[:qualifier]
+    // arn:aws:lambda:us-east-1:123456789012:function:name[:qualifier], 123456789012:function:name[:qualifier],
+    // name[:qualifier]
     private static final Pattern FUNCTION_REFERENCE = Pattern.compile(
             "^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:|\\d{12}:function:)?([A-Za-z0-9_-]+)(?::[A-Za-z0-9$_-]+)?$");
     private static final int MAX_CAUSE_DEPTH = 5;
@@ -145,8 +146,12 @@ public final class LambdaInvokeServer implements AutoCloseable {
             byte[] payload = readAll(exchange.getRequestBody());
             Matcher path = INVOCATION_PATH.matcher(exchange.getRequestURI().getPath());
             if (!path.matches()) {
-                sendServiceError(exchange, 404, "UnknownOperationException", "Unknown operation "
-                        + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+                sendServiceError(
+                        exchange,
+                        404,
+                        "UnknownOperationException",
+                        "Unknown operation " + exchange.getRequestMethod() + " "
+                                + exchange.getRequestURI().getPath());
                 return;
             }
             if (!"POST".equals(exchange.getRequestMethod())) {

@@ -134,9 +134,16 @@ public final class LocalStateMachineRunner {
 
     private List<String> command(Path definitionFile, Path inputFile, String executionName) {
         List<String> command = new ArrayList<>(List.of(
-                nodeExecutable, nodeDirectory.resolve(DRIVER).toString(), definitionFile.toString(),
-                inputFile.toString(), "--endpoint", lambdaEndpoint.toString(), "--name", executionName,
-                "--state-machine", stateMachineName));
+                nodeExecutable,
+                nodeDirectory.resolve(DRIVER).toString(),
+                definitionFile.toString(),
+                inputFile.toString(),
+                "--endpoint",
+                lambdaEndpoint.toString(),
+                "--name",
+                executionName,
+                "--state-machine",
+                stateMachineName));
         if (skipWaits) {
             command.add("--no-waits");
         }
@@ -157,17 +164,22 @@ public final class LocalStateMachineRunner {
         long started = System.nanoTime();
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(nodeDirectory.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .directory(nodeDirectory.toFile())
+                    .start();
         } catch (IOException e) {
-            throw new LocalExecutionException("Cannot start Node.js '" + nodeExecutable + "' (" + e.getMessage()
-                    + "): install Node.js 20 or later on the PATH, or set -D" + NODE_EXECUTABLE_PROPERTY
-                    + " or " + NODE_EXECUTABLE_ENV + " to its path", e);
+            throw new LocalExecutionException(
+                    "Cannot start Node.js '" + nodeExecutable + "' (" + e.getMessage()
+                            + "): install Node.js 20 or later on the PATH, or set -D" + NODE_EXECUTABLE_PROPERTY
+                            + " or " + NODE_EXECUTABLE_ENV + " to its path",
+                    e);
         }
         closeStdin(process);
         try {
             Deque<String> diagnostics = new ArrayDeque<>();
             CompletableFuture<Void> events = CompletableFuture.runAsync(
-                    () -> readEvents(process.getErrorStream(), diagnostics), runnable -> daemon(runnable, "sfn-events"));
+                    () -> readEvents(process.getErrorStream(), diagnostics),
+                    runnable -> daemon(runnable, "sfn-events"));
             CompletableFuture<String> stdout = CompletableFuture.supplyAsync(
                     () -> readAll(process.getInputStream()), runnable -> daemon(runnable, "sfn-result"));
             boolean ended = waitFor(process, processTimeout);
@@ -191,10 +203,16 @@ public final class LocalStateMachineRunner {
             }
             events.get(TERMINATION_GRACE.toSeconds(), TimeUnit.SECONDS);
             if (!ended && lastJsonLine(output) == null) {
-                // stopped before the driver could report (e.g. still starting up): the execution was aborted all the same
-                return new ExecutionResult(ExecutionStatus.ABORTED, null, null,
-                        "Stopped by the process timeout of " + processTimeout, executionArn(executionName),
-                        executionName, Duration.ofNanos(System.nanoTime() - started).toMillis());
+                // stopped before the driver could report (e.g. still starting up): the execution was aborted all the
+                // same
+                return new ExecutionResult(
+                        ExecutionStatus.ABORTED,
+                        null,
+                        null,
+                        "Stopped by the process timeout of " + processTimeout,
+                        executionArn(executionName),
+                        executionName,
+                        Duration.ofNanos(System.nanoTime() - started).toMillis());
             }
             return result(output, process.exitValue(), diagnostics);
         } catch (InterruptedException e) {
@@ -220,12 +238,18 @@ public final class LocalStateMachineRunner {
         try {
             executionStatus = ExecutionStatus.valueOf(status);
         } catch (IllegalArgumentException e) {
-            throw new LocalExecutionException("The local engine did not run the execution: " + status + " " + error
-                    + ": " + cause);
+            throw new LocalExecutionException(
+                    "The local engine did not run the execution: " + status + " " + error + ": " + cause);
         }
         JsonNode output = executionStatus == ExecutionStatus.SUCCEEDED ? line.get("output") : null;
-        return new ExecutionResult(executionStatus, output, error, cause, textOrNull(line, "executionArn"),
-                textOrNull(line, "name"), line.path("durationMs").asLong());
+        return new ExecutionResult(
+                executionStatus,
+                output,
+                error,
+                cause,
+                textOrNull(line, "executionArn"),
+                textOrNull(line, "name"),
+                line.path("durationMs").asLong());
     }
 
     private String executionArn(String executionName) {
@@ -330,7 +354,8 @@ public final class LocalStateMachineRunner {
             return;
         }
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "Could not delete " + directory, e);
         }
@@ -364,12 +389,13 @@ public final class LocalStateMachineRunner {
     static Path checkedNodeDirectory(Path directory) {
         Path absolute = directory.toAbsolutePath().normalize();
         if (!Files.isRegularFile(absolute.resolve(DRIVER))) {
-            throw new LocalExecutionException("No " + DRIVER + " in " + absolute
-                    + ": point -D" + NODE_DIR_PROPERTY + " or " + NODE_DIR_ENV + " at statemachine/src/main/node");
+            throw new LocalExecutionException("No " + DRIVER + " in " + absolute + ": point -D" + NODE_DIR_PROPERTY
+                    + " or " + NODE_DIR_ENV + " at statemachine/src/main/node");
         }
-        if (!Files.isRegularFile(absolute.resolve("node_modules").resolve(ENGINE_PACKAGE).resolve("package.json"))) {
-            throw new LocalExecutionException(ENGINE_PACKAGE + " is not installed in " + absolute
-                    + ": run `npm ci` in that directory");
+        if (!Files.isRegularFile(
+                absolute.resolve("node_modules").resolve(ENGINE_PACKAGE).resolve("package.json"))) {
+            throw new LocalExecutionException(
+                    ENGINE_PACKAGE + " is not installed in " + absolute + ": run `npm ci` in that directory");
         }
         return absolute;
     }

@@ -104,8 +104,10 @@ public final class StateMachineDefinition {
                     + " (needed: " + String.join(", ", placeholders) + ")");
         }
         JsonStringEncoder encoder = JsonStringEncoder.getInstance();
-        return PLACEHOLDER.matcher(text).replaceAll(match ->
-                Matcher.quoteReplacement(new String(encoder.quoteAsString(values.get(match.group(1))))));
+        return PLACEHOLDER
+                .matcher(text)
+                .replaceAll(match ->
+                        Matcher.quoteReplacement(new String(encoder.quoteAsString(values.get(match.group(1))))));
     }
 
     /** The definition with every function ARN placeholder replaced by {@link #localFunctionArns()}. */

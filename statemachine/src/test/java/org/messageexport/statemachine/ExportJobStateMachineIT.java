@@ -74,8 +74,9 @@ class ExportJobStateMachineIT {
 
     @Test
     void busy_endsCleanly_withoutTouchingTheWindow() {
-        functions.script(PLAN_JOB, plan(
-                "{\"action\":\"BUSY\",\"jobId\":11,\"reason\":\"job 11 is owned by execution other-1\"}"));
+        functions.script(
+                PLAN_JOB,
+                plan("{\"action\":\"BUSY\",\"jobId\":11,\"reason\":\"job 11 is owned by execution other-1\"}"));
 
         ExecutionResult result = run("{}");
 
@@ -90,7 +91,8 @@ class ExportJobStateMachineIT {
         String input = "{\"startDate\":\"2026-11-01\",\"endDate\":\"2026-11-02\",\"reexport\":true}";
         String finalized = "{\"jobId\":12,\"status\":\"COMPLETED\",\"reason\":\"all exported\","
                 + "\"manifestKey\":\"exports/manifests/job-12.json\",\"completed\":1500,\"failed\":0}";
-        functions.script(PLAN_JOB, running())
+        functions
+                .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, extracted(false, 500), extracted(false, 1000), extracted(true, 1500))
                 .script(CHECK_PROGRESS, progress(false, 1), progress(true, 2))
                 .script(FINALIZE_JOB, finalized);
@@ -98,12 +100,20 @@ class ExportJobStateMachineIT {
         ExecutionResult result = run(input);
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(functions.sequence()).containsExactly(
-                PLAN_JOB, EXTRACT_PAGE, EXTRACT_PAGE, EXTRACT_PAGE, CHECK_PROGRESS, CHECK_PROGRESS, FINALIZE_JOB);
+        assertThat(functions.sequence())
+                .containsExactly(
+                        PLAN_JOB,
+                        EXTRACT_PAGE,
+                        EXTRACT_PAGE,
+                        EXTRACT_PAGE,
+                        CHECK_PROGRESS,
+                        CHECK_PROGRESS,
+                        FINALIZE_JOB);
         assertThat(functions.payloads(PLAN_JOB).get(0).get("request")).isEqualTo(json.readTree(input));
         JsonNode jobAndExecution = json.readTree("{\"jobId\":12,\"executionId\":\"" + EXECUTION_ARN + "\"}");
         assertThat(functions.payloads(EXTRACT_PAGE)).containsOnly(jobAndExecution);
-        assertThat(functions.payloads(CHECK_PROGRESS)).extracting(payload -> payload.get("polls").asInt())
+        assertThat(functions.payloads(CHECK_PROGRESS))
+                .extracting(payload -> payload.get("polls").asInt())
                 .containsExactly(0, 1);
         assertThat(functions.payloads(CHECK_PROGRESS)).allSatisfy(payload -> {
             assertThat(payload.get("jobId").asInt()).isEqualTo(12);
@@ -117,11 +127,14 @@ class ExportJobStateMachineIT {
 
     @Test
     void finalizeFailed_failsTheExecutionWithExportFailed_andTheReason() {
-        functions.script(PLAN_JOB, running())
+        functions
+                .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, extracted(true, 10))
                 .script(CHECK_PROGRESS, progress(true, 1))
-                .script(FINALIZE_JOB, "{\"jobId\":12,\"status\":\"FAILED\",\"reason\":\"3 messages failed, budget 0\","
-                        + "\"manifestKey\":\"exports/manifests/job-12.json\",\"completed\":7,\"failed\":3}");
+                .script(
+                        FINALIZE_JOB,
+                        "{\"jobId\":12,\"status\":\"FAILED\",\"reason\":\"3 messages failed, budget 0\","
+                                + "\"manifestKey\":\"exports/manifests/job-12.json\",\"completed\":7,\"failed\":3}");
 
         ExecutionResult result = run("{}");
 
@@ -133,7 +146,8 @@ class ExportJobStateMachineIT {
 
     @Test
     void transientException_isRetried_thenTheJobGoesOn() {
-        functions.script(PLAN_JOB, running())
+        functions
+                .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, new TransientException("Elasticsearch busy"), extracted(true, 10))
                 .script(CHECK_PROGRESS, progress(true, 1))
                 .script(FINALIZE_JOB, completed());
@@ -141,9 +155,10 @@ class ExportJobStateMachineIT {
         ExecutionResult result = run("{}");
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(functions.sequence()).containsExactly(
-                PLAN_JOB, EXTRACT_PAGE, EXTRACT_PAGE, CHECK_PROGRESS, FINALIZE_JOB);
-        assertThat(events).filteredOn(event -> event.type().equals("StateRetried"))
+        assertThat(functions.sequence())
+                .containsExactly(PLAN_JOB, EXTRACT_PAGE, EXTRACT_PAGE, CHECK_PROGRESS, FINALIZE_JOB);
+        assertThat(events)
+                .filteredOn(event -> event.type().equals("StateRetried"))
                 .singleElement()
                 .satisfies(event -> {
                     assertThat(event.state()).isEqualTo("Extract next page");
@@ -154,10 +169,15 @@ class ExportJobStateMachineIT {
 
     @Test
     void transientException_pastThreeRetries_marksTheJobFailed() {
-        functions.script(PLAN_JOB, running())
+        functions
+                .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, extracted(true, 10))
-                .script(CHECK_PROGRESS, new TransientException("db 1"), new TransientException("db 2"),
-                        new TransientException("db 3"), new TransientException("db 4"))
+                .script(
+                        CHECK_PROGRESS,
+                        new TransientException("db 1"),
+                        new TransientException("db 2"),
+                        new TransientException("db 3"),
+                        new TransientException("db 4"))
                 .script(MARK_JOB_FAILED, "{\"jobId\":12,\"status\":\"FAILED\"}");
 
         ExecutionResult result = run("{}");
@@ -170,7 +190,8 @@ class ExportJobStateMachineIT {
 
     @Test
     void unexpectedException_marksTheJobFailedWithTheError_thenFails() throws Exception {
-        functions.script(PLAN_JOB, running())
+        functions
+                .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, extracted(false, 500), new IllegalStateException("index closed"))
                 .script(MARK_JOB_FAILED, "{\"jobId\":12,\"status\":\"FAILED\"}");
 
@@ -191,7 +212,8 @@ class ExportJobStateMachineIT {
 
     @Test
     void planFailure_marksTheJobFailed_withTheExecutionButNoJob() {
-        functions.script(PLAN_JOB, new IllegalArgumentException("endDate before startDate"))
+        functions
+                .script(PLAN_JOB, new IllegalArgumentException("endDate before startDate"))
                 .script(MARK_JOB_FAILED, "{\"status\":\"NO_JOB\"}");
 
         ExecutionResult result = run("{\"startDate\":\"2026-11-02\",\"endDate\":\"2026-11-01\"}");
@@ -207,7 +229,8 @@ class ExportJobStateMachineIT {
 
     @Test
     void markJobFailedFailing_stillFailsTheExecution_withTheOriginalError() {
-        functions.script(PLAN_JOB, running())
+        functions
+                .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, new IllegalStateException("index closed"))
                 .script(MARK_JOB_FAILED, new IllegalStateException("database down"));
 
@@ -221,23 +244,29 @@ class ExportJobStateMachineIT {
 
     @Test
     void lambdaServiceException_isRetried() {
-        functions.script(PLAN_JOB, LambdaServiceException.serviceException("Lambda was unable to start the function"),
-                        LambdaServiceException.tooManyRequests("Rate exceeded"),
-                        plan("{\"action\":\"UP_TO_DATE\",\"reason\":\"nothing new\"}"));
+        functions.script(
+                PLAN_JOB,
+                LambdaServiceException.serviceException("Lambda was unable to start the function"),
+                LambdaServiceException.tooManyRequests("Rate exceeded"),
+                plan("{\"action\":\"UP_TO_DATE\",\"reason\":\"nothing new\"}"));
 
         ExecutionResult result = run("{}");
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(functions.sequence()).containsExactly(PLAN_JOB, PLAN_JOB, PLAN_JOB);
-        assertThat(events).filteredOn(event -> event.type().equals("StateFailed"))
+        assertThat(events)
+                .filteredOn(event -> event.type().equals("StateFailed"))
                 .extracting(ExecutionEvent::error)
                 .containsExactly("Lambda.ServiceException", "Lambda.TooManyRequestsException");
-        assertThat(events).filteredOn(event -> event.type().equals("StateRetried")).hasSize(2);
+        assertThat(events)
+                .filteredOn(event -> event.type().equals("StateRetried"))
+                .hasSize(2);
     }
 
     @Test
     void missingFunction_isResourceNotFound_andMarksTheJobFailed() {
-        functions.script(PLAN_JOB, running())
+        functions
+                .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, extracted(true, 10))
                 .script(CHECK_PROGRESS, progress(true, 1))
                 .script(MARK_JOB_FAILED, "{\"jobId\":12,\"status\":\"FAILED\"}");
@@ -271,7 +300,10 @@ class ExportJobStateMachineIT {
     }
 
     private List<String> statesEntered() {
-        return events.stream().filter(event -> event.type().equals("StateEntered")).map(ExecutionEvent::state).toList();
+        return events.stream()
+                .filter(event -> event.type().equals("StateEntered"))
+                .map(ExecutionEvent::state)
+                .toList();
     }
 
     /** Plan job's answer: the given fields plus the executionId it was called with, as the handler echoes it. */

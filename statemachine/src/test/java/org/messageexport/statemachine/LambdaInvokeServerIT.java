@@ -32,8 +32,10 @@ class LambdaInvokeServerIT {
 
     @Test
     void invoke_dispatchesByNameOrArn_toTheRegisteredFunction() throws Exception {
-        server.register("plan-job", payload -> ("{\"echo\":" + new String(payload, StandardCharsets.UTF_8) + "}")
-                .getBytes(StandardCharsets.UTF_8));
+        server.register(
+                "plan-job",
+                payload -> ("{\"echo\":" + new String(payload, StandardCharsets.UTF_8) + "}")
+                        .getBytes(StandardCharsets.UTF_8));
 
         HttpResponse<String> byName = invoke("plan-job", "{\"a\":1}");
         HttpResponse<String> byArn = invoke(StateMachineDefinition.localFunctionArn("plan-job"), "{\"a\":2}");
@@ -99,8 +101,9 @@ class LambdaInvokeServerIT {
     }
 
     private HttpResponse<String> invoke(String function, String payload) throws Exception {
-        URI uri = server.endpoint().resolve("/2015-03-31/functions/"
-                + URLEncoder.encode(function, StandardCharsets.UTF_8) + "/invocations");
+        URI uri = server.endpoint()
+                .resolve("/2015-03-31/functions/" + URLEncoder.encode(function, StandardCharsets.UTF_8)
+                        + "/invocations");
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .POST(HttpRequest.BodyPublishers.ofString(payload))
                 .header("Content-Type", "application/json")

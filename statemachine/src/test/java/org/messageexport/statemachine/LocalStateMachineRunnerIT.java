@@ -46,9 +46,11 @@ class LocalStateMachineRunnerIT {
         assertThat(result.succeeded()).isTrue();
         assertThat(result.executionArn()).isEqualTo("arn:aws:states:us-east-1:123456789012:execution:sample:run-1");
         assertThat(result.name()).isEqualTo("run-1");
-        assertThat(result.output()).isEqualTo(json.readTree(
-                "{\"value\": 42, \"id\": \"" + result.executionArn() + "\", \"name\": \"run-1\"}"));
-        assertThat(events).extracting(ExecutionEvent::type)
+        assertThat(result.output())
+                .isEqualTo(json.readTree(
+                        "{\"value\": 42, \"id\": \"" + result.executionArn() + "\", \"name\": \"run-1\"}"));
+        assertThat(events)
+                .extracting(ExecutionEvent::type)
                 .containsExactly("ExecutionStarted", "StateEntered", "StateExited", "ExecutionSucceeded");
         assertThat(events.get(1).state()).isEqualTo("Describe");
         assertThat(events.get(1).stateType()).isEqualTo("Pass");
@@ -61,7 +63,8 @@ class LocalStateMachineRunnerIT {
         String definition = """
                 {"StartAt": "Linger", "TimeoutSeconds": 1,
                  "States": {"Linger": {"Type": "Wait", "Seconds": 30, "End": true}}}""";
-        LocalStateMachineRunner runner = LocalStateMachineRunner.builder(server.endpoint()).build();
+        LocalStateMachineRunner runner =
+                LocalStateMachineRunner.builder(server.endpoint()).build();
 
         ExecutionResult result = runner.run(definition, null);
 
@@ -104,7 +107,9 @@ class LocalStateMachineRunnerIT {
     void run_failsWithTheEnginesReason_whenValidationRefusesTheDefinition() {
         String definition = """
                 {"StartAt": "Nowhere", "States": {"Somewhere": {"Type": "Succeed"}}}""";
-        LocalStateMachineRunner runner = LocalStateMachineRunner.builder(server.endpoint()).validate(true).build();
+        LocalStateMachineRunner runner = LocalStateMachineRunner.builder(server.endpoint())
+                .validate(true)
+                .build();
 
         assertThatThrownBy(() -> runner.run(definition, null))
                 .isInstanceOf(LocalExecutionException.class)

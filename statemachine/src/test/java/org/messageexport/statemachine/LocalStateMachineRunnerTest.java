@@ -19,7 +19,9 @@ class LocalStateMachineRunnerTest {
     void build_failsNamingNpmCi_whenNodeModulesAreMissing(@TempDir Path directory) throws Exception {
         Files.writeString(directory.resolve(LocalStateMachineRunner.DRIVER), "// driver");
 
-        assertThatThrownBy(() -> LocalStateMachineRunner.builder(ENDPOINT).nodeDirectory(directory).build())
+        assertThatThrownBy(() -> LocalStateMachineRunner.builder(ENDPOINT)
+                        .nodeDirectory(directory)
+                        .build())
                 .isInstanceOf(LocalExecutionException.class)
                 .hasMessageContaining("aws-local-stepfunctions is not installed in " + directory.toRealPath())
                 .hasMessageContaining("run `npm ci` in that directory");
@@ -27,7 +29,9 @@ class LocalStateMachineRunnerTest {
 
     @Test
     void build_failsNamingTheDirectory_whenItHoldsNoDriver(@TempDir Path directory) {
-        assertThatThrownBy(() -> LocalStateMachineRunner.builder(ENDPOINT).nodeDirectory(directory).build())
+        assertThatThrownBy(() -> LocalStateMachineRunner.builder(ENDPOINT)
+                        .nodeDirectory(directory)
+                        .build())
                 .isInstanceOf(LocalExecutionException.class)
                 .hasMessageContaining("No run-state-machine.mjs in " + directory)
                 .hasMessageContaining(LocalStateMachineRunner.NODE_DIR_PROPERTY);
@@ -37,14 +41,16 @@ class LocalStateMachineRunnerTest {
     void nodeDirectory_defaultsToTheDirectoryTheBuildRecorded() {
         Path directory = LocalStateMachineRunner.configuredNodeDirectory(Map.of());
 
-        assertThat(directory.toString()).endsWith(Path.of("statemachine", "src", "main", "node").toString());
+        assertThat(directory.toString())
+                .endsWith(Path.of("statemachine", "src", "main", "node").toString());
         assertThat(directory.resolve(LocalStateMachineRunner.DRIVER)).isRegularFile();
     }
 
     @Test
     void nodeDirectory_comesFromTheEnvironment_whenSet(@TempDir Path directory) {
         assertThat(LocalStateMachineRunner.configuredNodeDirectory(
-                Map.of(LocalStateMachineRunner.NODE_DIR_ENV, directory.toString()))).isEqualTo(directory);
+                        Map.of(LocalStateMachineRunner.NODE_DIR_ENV, directory.toString())))
+                .isEqualTo(directory);
     }
 
     @Test
@@ -61,7 +67,8 @@ class LocalStateMachineRunnerTest {
 
     @Test
     void run_refusesADefinitionWithPlaceholdersLeft() {
-        LocalStateMachineRunner runner = LocalStateMachineRunner.builder(ENDPOINT).build();
+        LocalStateMachineRunner runner =
+                LocalStateMachineRunner.builder(ENDPOINT).build();
 
         assertThatThrownBy(() -> runner.run(StateMachineDefinition.load().text(), null))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -48,7 +48,10 @@ final class ScriptedFunctions {
     }
 
     List<JsonNode> payloads(ExportJobFunction function) {
-        return calls.stream().filter(call -> call.function() == function).map(Call::payload).toList();
+        return calls.stream()
+                .filter(call -> call.function() == function)
+                .map(Call::payload)
+                .toList();
     }
 
     @SuppressWarnings("unchecked")
@@ -65,7 +68,8 @@ final class ScriptedFunctions {
         if (next instanceof RuntimeException e) {
             throw e;
         }
-        String text = next instanceof Function<?, ?> f ? ((Function<JsonNode, String>) f).apply(request) : (String) next;
+        String text =
+                next instanceof Function<?, ?> f ? ((Function<JsonNode, String>) f).apply(request) : (String) next;
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

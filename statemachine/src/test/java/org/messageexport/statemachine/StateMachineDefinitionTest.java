@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 class StateMachineDefinitionTest {
 
     private static final List<String> LAMBDA_SERVICE_ERRORS = List.of(
-            "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+            "Lambda.ServiceException",
+            "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException",
             "Lambda.TooManyRequestsException");
     private static final String TRANSIENT_EXCEPTION = "org.messageexport.port.TransientException";
 
@@ -28,10 +30,13 @@ class StateMachineDefinitionTest {
 
     @Test
     void placeholders_areTheFiveFunctionArns() {
-        assertThat(definition.placeholders()).containsExactlyInAnyOrder(
-                StateMachineDefinition.PLAN_JOB_FUNCTION_ARN, StateMachineDefinition.EXTRACT_PAGE_FUNCTION_ARN,
-                StateMachineDefinition.CHECK_PROGRESS_FUNCTION_ARN, StateMachineDefinition.FINALIZE_JOB_FUNCTION_ARN,
-                StateMachineDefinition.MARK_JOB_FAILED_FUNCTION_ARN);
+        assertThat(definition.placeholders())
+                .containsExactlyInAnyOrder(
+                        StateMachineDefinition.PLAN_JOB_FUNCTION_ARN,
+                        StateMachineDefinition.EXTRACT_PAGE_FUNCTION_ARN,
+                        StateMachineDefinition.CHECK_PROGRESS_FUNCTION_ARN,
+                        StateMachineDefinition.FINALIZE_JOB_FUNCTION_ARN,
+                        StateMachineDefinition.MARK_JOB_FAILED_FUNCTION_ARN);
     }
 
     @Test
@@ -46,12 +51,13 @@ class StateMachineDefinitionTest {
             }
         });
         String arnPrefix = "arn:aws:lambda:us-east-1:123456789012:function:";
-        assertThat(functionByTask).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "Plan job", arnPrefix + "plan-job",
-                "Extract next page", arnPrefix + "extract-page",
-                "Check progress", arnPrefix + "check-progress",
-                "Finalize job", arnPrefix + "finalize-job",
-                "Mark job failed", arnPrefix + "mark-job-failed"));
+        assertThat(functionByTask)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "Plan job", arnPrefix + "plan-job",
+                        "Extract next page", arnPrefix + "extract-page",
+                        "Check progress", arnPrefix + "check-progress",
+                        "Finalize job", arnPrefix + "finalize-job",
+                        "Mark job failed", arnPrefix + "mark-job-failed"));
     }
 
     @Test
@@ -109,7 +115,9 @@ class StateMachineDefinitionTest {
             tasks.add(name);
             assertThat(state.path("Resource").asText()).as(name).isEqualTo("arn:aws:states:::lambda:invoke");
             assertThat(state.at("/Parameters/FunctionName").asText()).as(name).matches("\\$\\{[A-Za-z]+FunctionArn}");
-            assertThat(state.path("TimeoutSeconds").isInt()).as(name + " TimeoutSeconds").isTrue();
+            assertThat(state.path("TimeoutSeconds").isInt())
+                    .as(name + " TimeoutSeconds")
+                    .isTrue();
             assertThat(state.path("TimeoutSeconds").asInt()).as(name).isBetween(1, 900);
 
             JsonNode serviceRetrier = retrierFor(state, "Lambda.ServiceException");
@@ -120,8 +128,12 @@ class StateMachineDefinitionTest {
             assertThat(serviceRetrier.path("MaxAttempts").asInt()).as(name).isBetween(5, 7);
 
             JsonNode transientRetrier = retrierFor(state, TRANSIENT_EXCEPTION);
-            assertThat(transientRetrier).as(name + " TransientException retrier").isNotNull();
-            assertThat(transientRetrier.path("IntervalSeconds").asInt()).as(name).isEqualTo(5);
+            assertThat(transientRetrier)
+                    .as(name + " TransientException retrier")
+                    .isNotNull();
+            assertThat(transientRetrier.path("IntervalSeconds").asInt())
+                    .as(name)
+                    .isEqualTo(5);
             assertThat(transientRetrier.path("BackoffRate").asDouble()).as(name).isEqualTo(2.0);
             assertThat(transientRetrier.path("MaxAttempts").asInt()).as(name).isEqualTo(3);
 
@@ -130,22 +142,27 @@ class StateMachineDefinitionTest {
             if (name.equals("Mark job failed")) {
                 // its own failure must not overwrite the error it was recording
                 assertThat(catchAll.path("ResultPath").asText()).as(name).isNotEqualTo("$.error");
-                assertThat(raw.at("/States/" + catchAll.path("Next").asText() + "/Type").asText()).isEqualTo("Fail");
+                assertThat(raw.at("/States/" + catchAll.path("Next").asText() + "/Type")
+                                .asText())
+                        .isEqualTo("Fail");
             } else {
                 assertThat(catchAll.path("ResultPath").asText()).as(name).isEqualTo("$.error");
                 assertThat(catchAll.path("Next").asText()).as(name).isEqualTo("Mark job failed");
             }
         });
-        assertThat(tasks).containsExactlyInAnyOrder(
-                "Plan job", "Extract next page", "Check progress", "Finalize job", "Mark job failed");
+        assertThat(tasks)
+                .containsExactlyInAnyOrder(
+                        "Plan job", "Extract next page", "Check progress", "Finalize job", "Mark job failed");
     }
 
     @Test
     void markJobFailed_receivesTheWholeState() throws Exception {
         JsonNode raw = json.readTree(definition.text());
 
-        assertThat(raw.at("/States/Mark job failed/Parameters/Payload.$").asText()).isEqualTo("$");
-        assertThat(raw.at("/States/Start export/Parameters/executionId.$").asText()).isEqualTo("$$.Execution.Id");
+        assertThat(raw.at("/States/Mark job failed/Parameters/Payload.$").asText())
+                .isEqualTo("$");
+        assertThat(raw.at("/States/Start export/Parameters/executionId.$").asText())
+                .isEqualTo("$$.Execution.Id");
     }
 
     @Test
@@ -166,7 +183,9 @@ class StateMachineDefinitionTest {
         forEachState(raw, (name, state) -> {
             if (state.path("Type").asText().equals("Choice")) {
                 collectIsOperators(state.get("Choices"), name, isOperators);
-                assertThat(state.hasNonNull("Default")).as(name + " has a Default").isTrue();
+                assertThat(state.hasNonNull("Default"))
+                        .as(name + " has a Default")
+                        .isTrue();
             }
         });
 
@@ -181,7 +200,9 @@ class StateMachineDefinitionTest {
         Deque<String> toVisit = new ArrayDeque<>(List.of(raw.get("StartAt").asText()));
         while (!toVisit.isEmpty()) {
             String name = toVisit.pop();
-            assertThat(states.has(name)).as("transition target '%s' exists", name).isTrue();
+            assertThat(states.has(name))
+                    .as("transition target '%s' exists", name)
+                    .isTrue();
             if (reached.add(name)) {
                 toVisit.addAll(targetsOf(states.get(name)));
             }
@@ -198,7 +219,8 @@ class StateMachineDefinitionTest {
 
         assertThat(raw.path("TimeoutSeconds").asInt()).isGreaterThanOrEqualTo(86_400);
         assertThat(raw.at("/States/Wait for workers/SecondsPath").asText()).isEqualTo("$.progress.waitSeconds");
-        assertThat(raw.at("/States/Start progress checks/Result/waitSeconds").asInt()).isPositive();
+        assertThat(raw.at("/States/Start progress checks/Result/waitSeconds").asInt())
+                .isPositive();
     }
 
     private static List<String> targetsOf(JsonNode state) {
@@ -251,7 +273,8 @@ class StateMachineDefinitionTest {
         } else if (node.isObject()) {
             node.fields().forEachRemaining(field -> {
                 if (field.getKey().startsWith("Is")) {
-                    found.add(where + ":" + field.getKey() + "=" + field.getValue().asText());
+                    found.add(where + ":" + field.getKey() + "="
+                            + field.getValue().asText());
                 }
                 collectIsOperators(field.getValue(), where, found);
             });
@@ -273,8 +296,9 @@ class StateMachineDefinitionTest {
         if (node.isTextual() && node.asText().contains("${")) {
             found.add(pointer);
         } else if (node.isObject()) {
-            node.fields().forEachRemaining(field ->
-                    collectStringsWithPlaceholders(field.getValue(), pointer + "/" + field.getKey(), found));
+            node.fields()
+                    .forEachRemaining(field ->
+                            collectStringsWithPlaceholders(field.getValue(), pointer + "/" + field.getKey(), found));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 collectStringsWithPlaceholders(node.get(i), pointer + "/" + i, found);

@@ -39,7 +39,9 @@ public final class ExportBatchHandler implements RequestHandler<SQSEvent, SQSBat
     private final Clock clock;
 
     public ExportBatchHandler() {
-        this(WorkerComponents.create(WorkerConfig.fromEnv(System.getenv())).exporter(), () -> Metrics.toStdout(FUNCTION),
+        this(
+                WorkerComponents.create(WorkerConfig.fromEnv(System.getenv())).exporter(),
+                () -> Metrics.toStdout(FUNCTION),
                 Clock.systemUTC());
     }
 
@@ -49,8 +51,10 @@ public final class ExportBatchHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     /** A handler whose EMF lines go to {@code metricsSink} instead of stdout (benchmarks). */
-    public static ExportBatchHandler withMetricsSink(BatchExporter exporter, java.util.function.Consumer<String> metricsSink) {
-        return new ExportBatchHandler(exporter, () -> new Metrics(FUNCTION, metricsSink, Clock.systemUTC()), Clock.systemUTC());
+    public static ExportBatchHandler withMetricsSink(
+            BatchExporter exporter, java.util.function.Consumer<String> metricsSink) {
+        return new ExportBatchHandler(
+                exporter, () -> new Metrics(FUNCTION, metricsSink, Clock.systemUTC()), Clock.systemUTC());
     }
 
     ExportBatchHandler(BatchExporter exporter, Supplier<Metrics> metrics, Clock clock) {
@@ -68,7 +72,9 @@ public final class ExportBatchHandler implements RequestHandler<SQSEvent, SQSBat
             MDC.put("sqsMessageId", record.getMessageId());
             try {
                 if (!export(record, deadline)) {
-                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build());
+                    failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                            .withItemIdentifier(record.getMessageId())
+                            .build());
                 }
             } finally {
                 MDC.clear();
@@ -106,8 +112,13 @@ public final class ExportBatchHandler implements RequestHandler<SQSEvent, SQSBat
         MDC.put("failed", Integer.toString(outcome.failed()));
         MDC.put("released", Integer.toString(outcome.released()));
         if (outcome.acknowledged()) {
-            log.info("batch {} settled in {} ms: {} exported, {} failed; {}", batch.batchId(), outcome.durationMillis(), outcome.exported(),
-                    outcome.failed(), outcome.phases());
+            log.info(
+                    "batch {} settled in {} ms: {} exported, {} failed; {}",
+                    batch.batchId(),
+                    outcome.durationMillis(),
+                    outcome.exported(),
+                    outcome.failed(),
+                    outcome.phases());
         } else {
             log.warn("batch {} not settled (receive {}): {}", batch.batchId(), receiveCount, outcome.reason());
         }
@@ -162,7 +173,8 @@ public final class ExportBatchHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     private static int receiveCount(SQSMessage record) {
-        String v = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
+        String v =
+                record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
         try {
             return v == null ? 1 : Math.max(1, Integer.parseInt(v.trim()));
         } catch (NumberFormatException e) {

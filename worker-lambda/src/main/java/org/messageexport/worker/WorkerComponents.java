@@ -34,14 +34,16 @@ public final class WorkerComponents implements AutoCloseable {
     private final S3ObjectStore objectStore;
     private final BatchExporter exporter;
 
-    private WorkerComponents(WorkerConfig config, UnaryOperator<SdkHttpClient> s3Http, UnaryOperator<ObjectStore> store) {
+    private WorkerComponents(
+            WorkerConfig config, UnaryOperator<SdkHttpClient> s3Http, UnaryOperator<ObjectStore> store) {
         HikariDataSource ds = MySqlDatabase.pool(config.database(), "worker");
         ElasticsearchClient esClient = null;
         S3Client s3Client = null;
         try {
             MySqlDatabase.requireCurrentSchema(ds);
             esClient = ElasticsearchClients.create(config.elasticsearch());
-            s3Client = S3ObjectStore.client(config.s3Endpoint(), s3Http.apply(S3ObjectStore.httpClient(config.putConcurrency())));
+            s3Client = S3ObjectStore.client(
+                    config.s3Endpoint(), s3Http.apply(S3ObjectStore.httpClient(config.putConcurrency())));
         } catch (RuntimeException e) {
             ds.close();
             if (esClient != null) {
@@ -61,7 +63,9 @@ public final class WorkerComponents implements AutoCloseable {
                 new BatchExporter.Settings(
                         config.keys(),
                         config.elasticsearch().timestampField(),
-                        config.sideCollections().stream().map(SideCollection::name).toList(),
+                        config.sideCollections().stream()
+                                .map(SideCollection::name)
+                                .toList(),
                         config.maxDocumentBytes(),
                         config.maxReceiveCount(),
                         config.leaseDuration(),
@@ -75,7 +79,8 @@ public final class WorkerComponents implements AutoCloseable {
     }
 
     /** With the S3 HTTP client and/or the object store wrapped (fault injection, measurements). */
-    public static WorkerComponents create(WorkerConfig config, UnaryOperator<SdkHttpClient> s3Http, UnaryOperator<ObjectStore> store) {
+    public static WorkerComponents create(
+            WorkerConfig config, UnaryOperator<SdkHttpClient> s3Http, UnaryOperator<ObjectStore> store) {
         return new WorkerComponents(config, s3Http, store);
     }
 

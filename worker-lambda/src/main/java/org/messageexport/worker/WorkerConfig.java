@@ -56,7 +56,9 @@ public record WorkerConfig(
                 AwsEndpointConfig.from(env, EnvNames.S3_ENDPOINT),
                 env.required(EnvNames.BUCKET),
                 new ObjectKeyScheme(env.string(EnvNames.KEY_PREFIX, ObjectKeyScheme.DEFAULT_PREFIX)),
-                ServerSideEncryption.parse(env.string(EnvNames.S3_SSE, "AES256"), env.optional(EnvNames.S3_KMS_KEY_ID).orElse(null)),
+                ServerSideEncryption.parse(
+                        env.string(EnvNames.S3_SSE, "AES256"),
+                        env.optional(EnvNames.S3_KMS_KEY_ID).orElse(null)),
                 env.positiveInt(EnvNames.PUT_CONCURRENCY, DEFAULT_PUT_CONCURRENCY),
                 env.positiveInt(EnvNames.MAX_DOCUMENT_BYTES, DEFAULT_MAX_DOCUMENT_BYTES),
                 env.positiveInt(EnvNames.MAX_RECEIVE_COUNT, DEFAULT_MAX_RECEIVE_COUNT),

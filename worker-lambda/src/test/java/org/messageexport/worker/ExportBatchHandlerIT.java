@@ -81,12 +81,17 @@ class ExportBatchHandlerIT {
         TestServices.truncate(ds);
         int n = TEST_NUMBER.incrementAndGet();
         bucket = "worker-it-" + n;
-        es = ElasticsearchClients.create(ElasticsearchConfig.from(new Env(Map.of(EnvNames.ES_URL, services.elasticsearchUrl().toString())),
-                SecretLookup.NONE));
+        es = ElasticsearchClients.create(ElasticsearchConfig.from(
+                new Env(Map.of(EnvNames.ES_URL, services.elasticsearchUrl().toString())), SecretLookup.NONE));
         var ep = services.s3();
-        s3 = S3Client.builder().endpointOverride(ep.url()).region(Region.of(ep.region())).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
-                .httpClient(ApacheHttpClient.create()).build();
+        s3 = S3Client.builder()
+                .endpointOverride(ep.url())
+                .region(Region.of(ep.region()))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
+                .httpClient(ApacheHttpClient.create())
+                .build();
         s3.createBucket(b -> b.bucket(bucket));
         fixture = new ExportFixture(es, "t" + n, n);
         fixture.createIndices();
@@ -101,7 +106,9 @@ class ExportBatchHandlerIT {
         env.putAll(extraEnv);
         WorkerConfig config = WorkerConfig.fromEnv(env, SecretLookup.NONE);
         components = WorkerComponents.create(config, real -> http = new FaultyHttpClient(real), store -> store);
-        handler = new ExportBatchHandler(components.exporter(), () -> new Metrics("worker", metricLines::add, Clock.systemUTC()),
+        handler = new ExportBatchHandler(
+                components.exporter(),
+                () -> new Metrics("worker", metricLines::add, Clock.systemUTC()),
                 Clock.systemUTC());
     }
 
@@ -129,9 +136,11 @@ class ExportBatchHandlerIT {
     }
 
     private static SQSEvent batchEvent(MessageBatch batch, int receiveCount) throws Exception {
-        return event("one-batch.json", Map.of(
-                "\"${body}\"", ExportFixture.JSON.writeValueAsString(ExportFixture.body(batch)),
-                "${receiveCount}", Integer.toString(receiveCount)));
+        return event(
+                "one-batch.json",
+                Map.of(
+                        "\"${body}\"", ExportFixture.JSON.writeValueAsString(ExportFixture.body(batch)),
+                        "${receiveCount}", Integer.toString(receiveCount)));
     }
 
     private SQSBatchResponse handle(SQSEvent event, Duration budget) {
@@ -147,7 +156,9 @@ class ExportBatchHandlerIT {
                         "SELECT message_id, status, s3_path, last_error, attempts, completed_at FROM message_tracking");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.put(rs.getString(1), new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6)));
+                out.put(
+                        rs.getString(1),
+                        new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6)));
             }
         }
         return out;
@@ -171,15 +182,17 @@ class ExportBatchHandlerIT {
     }
 
     private JsonNode object(String key) throws Exception {
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(g -> g.bucket(bucket).key(key));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(g -> g.bucket(bucket).key(key));
         assertThat(got.response().contentType()).isEqualTo("application/json");
         return ExportFixture.JSON.readTree(got.asByteArray());
     }
 
     private String expectedKey(String id) {
         var day = fixture.utcDay.get(id);
-        return String.format("exports/%04d/%02d/%02d/%s.json", day.getYear(), day.getMonthValue(), day.getDayOfMonth(),
-                ObjectKeyScheme.safeId(id));
+        return String.format(
+                "exports/%04d/%02d/%02d/%s.json",
+                day.getYear(), day.getMonthValue(), day.getDayOfMonth(), ObjectKeyScheme.safeId(id));
     }
 
     /** Every object equals the message and its sorted side documents; every row is completed with the object's key. */
@@ -191,10 +204,13 @@ class ExportBatchHandlerIT {
             assertThat(row.s3Path()).isEqualTo(expectedKey(id));
             assertThat(row.completedAt()).isNotNull();
             JsonNode exported = object(row.s3Path());
-            assertThat(ExportFixture.withoutExport(exported)).as("export of %s", id).isEqualTo(fixture.expected.get(id));
+            assertThat(ExportFixture.withoutExport(exported))
+                    .as("export of %s", id)
+                    .isEqualTo(fixture.expected.get(id));
             assertThat(exported.get("export").get("job_id").asLong()).isEqualTo(batch.jobId());
             assertThat(exported.get("export").get("batch_id").asLong()).isEqualTo(batch.batchId());
-            assertThat(exported.get("export").get("source").get("index").asText()).isEqualTo(fixture.messagesIndex());
+            assertThat(exported.get("export").get("source").get("index").asText())
+                    .isEqualTo(fixture.messagesIndex());
             assertThat(exported.get("export").get("exported_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         }
     }
@@ -219,7 +235,12 @@ class ExportBatchHandlerIT {
         assertThat(metrics.get("MessagesExported").asInt()).isEqualTo(500);
         assertThat(metrics.get("MessagesFailed").asInt()).isZero();
         assertThat(metrics.get("BytesExported").asLong()).isPositive();
-        assertThat(metrics.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText()).isEqualTo("MessageExport");
+        assertThat(metrics.get("_aws")
+                        .get("CloudWatchMetrics")
+                        .get(0)
+                        .get("Namespace")
+                        .asText())
+                .isEqualTo("MessageExport");
     }
 
     @Test
@@ -228,7 +249,8 @@ class ExportBatchHandlerIT {
         fixture.seed(ids, 5, 200);
         MessageBatch batch = ExportFixture.track(ds, ids);
         startWorker(Map.of());
-        assertThat(handle(batchEvent(batch, 1), Duration.ofMinutes(2)).getBatchItemFailures()).isEmpty();
+        assertThat(handle(batchEvent(batch, 1), Duration.ofMinutes(2)).getBatchItemFailures())
+                .isEmpty();
         Map<String, Row> before = rows();
         int putsBefore = http.putsSent.get();
 
@@ -269,12 +291,15 @@ class ExportBatchHandlerIT {
 
         SQSBatchResponse first = handle(batchEvent(batch, 1), Duration.ofSeconds(6));
 
-        assertThat(first.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        assertThat(first.getBatchItemFailures())
+                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly("sqs-message-1");
         assertThat(rows().values()).allSatisfy(r -> {
             assertThat(r.status()).isEqualTo("pending");
             // the injected 503, or the call timeout that keeps the last PUTs within the invocation's budget
-            assertThat(r.lastError()).startsWith("S3 PUT failed: PUT s3://" + bucket + "/exports/").containsAnyOf("503 SlowDown", "timeout");
+            assertThat(r.lastError())
+                    .startsWith("S3 PUT failed: PUT s3://" + bucket + "/exports/")
+                    .containsAnyOf("503 SlowDown", "timeout");
         });
         assertThat(batchStatus(batch.batchId())).isEqualTo("enqueued");
 
@@ -317,7 +342,8 @@ class ExportBatchHandlerIT {
         var history = fixture.collections.getFirst();
         for (int i = 0; i < ids.size(); i++) {
             var bulk = new co.elastic.clients.elasticsearch.core.BulkRequest.Builder().refresh(Refresh.WaitFor);
-            var docs = fixture.sideDocs(history, ids.get(i), i, 1050, java.time.Instant.parse("2026-03-01T21:00:00Z"), bulk, 20);
+            var docs = fixture.sideDocs(
+                    history, ids.get(i), i, 1050, java.time.Instant.parse("2026-03-01T21:00:00Z"), bulk, 20);
             fixture.flush(bulk.build());
             ((com.fasterxml.jackson.databind.node.ObjectNode) fixture.expected.get(ids.get(i))).set("history", docs);
         }
@@ -337,12 +363,14 @@ class ExportBatchHandlerIT {
         fixture.seed(ids, 2, 100);
         MessageBatch batch = ExportFixture.track(ds, ids);
         startWorker(Map.of());
-        SQSEvent event = event("malformed-and-valid.json", Map.of(
-                "\"${body}\"", ExportFixture.JSON.writeValueAsString(ExportFixture.body(batch))));
+        SQSEvent event = event(
+                "malformed-and-valid.json",
+                Map.of("\"${body}\"", ExportFixture.JSON.writeValueAsString(ExportFixture.body(batch))));
 
         SQSBatchResponse response = handle(event, Duration.ofMinutes(1));
 
-        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        assertThat(response.getBatchItemFailures())
+                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactlyInAnyOrder("not-json", "no-message-ids");
         assertExported(batch, ids);
         assertThat(batchStatus(batch.batchId())).isEqualTo("done");

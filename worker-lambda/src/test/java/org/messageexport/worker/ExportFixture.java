@@ -41,6 +41,7 @@ final class ExportFixture {
     final List<SideCollection> collections;
     /** Expected export (without the "export" member) by message id, in batch order. */
     final Map<String, ObjectNode> expected = new LinkedHashMap<>();
+
     final Map<String, LocalDate> utcDay = new LinkedHashMap<>();
     private final Random random;
 
@@ -59,15 +60,21 @@ final class ExportFixture {
     }
 
     String sideCollectionsSpec() {
-        return String.join(",", collections.stream().map(c -> c.name() + ":" + c.index() + ":" + c.joinField() + ":" + c.sortField()).toList());
+        return String.join(
+                ",",
+                collections.stream()
+                        .map(c -> c.name() + ":" + c.index() + ":" + c.joinField() + ":" + c.sortField())
+                        .toList());
     }
 
     void createIndices() throws Exception {
-        es.indices().create(c -> c.index(messagesIndex()).mappings(m -> m.properties("timestamp", p -> p.date(d -> d))));
+        es.indices()
+                .create(c -> c.index(messagesIndex()).mappings(m -> m.properties("timestamp", p -> p.date(d -> d))));
         for (SideCollection c : collections) {
-            es.indices().create(i -> i.index(c.index()).mappings(m -> m
-                    .properties("message_id", p -> p.keyword(k -> k))
-                    .properties("timestamp", p -> p.date(d -> d))));
+            es.indices()
+                    .create(i -> i.index(c.index())
+                            .mappings(m -> m.properties("message_id", p -> p.keyword(k -> k))
+                                    .properties("timestamp", p -> p.date(d -> d))));
         }
     }
 
@@ -80,9 +87,13 @@ final class ExportFixture {
             String id = ids.get(i);
             String offset = OFFSETS[i % OFFSETS.length];
             Instant at = base.plusSeconds(97L * i);
-            String ts = OffsetDateTime.ofInstant(at, ZoneOffset.of(offset.equals("Z") ? "Z" : offset)).toString();
-            ObjectNode message = JSON.createObjectNode().put("timestamp", ts).put("subject", "subject " + i)
-                    .put("body", text(bodyBytes)).put("priority", i % 3);
+            String ts = OffsetDateTime.ofInstant(at, ZoneOffset.of(offset.equals("Z") ? "Z" : offset))
+                    .toString();
+            ObjectNode message = JSON.createObjectNode()
+                    .put("timestamp", ts)
+                    .put("subject", "subject " + i)
+                    .put("body", text(bodyBytes))
+                    .put("priority", i % 3);
             message.putArray("tags").add("t" + (i % 7)).add("unicode ✓ " + i);
             ops++;
             bulk.operations(o -> o.index(x -> x.index(messagesIndex()).id(id).document(message)));
@@ -108,16 +119,21 @@ final class ExportFixture {
     }
 
     /** Side documents in random order of ids, some with equal timestamps (ties go by _id). */
-    ArrayNode sideDocs(SideCollection c, String messageId, int i, int n, Instant at, BulkRequest.Builder bulk, int textBytes) {
+    ArrayNode sideDocs(
+            SideCollection c, String messageId, int i, int n, Instant at, BulkRequest.Builder bulk, int textBytes) {
         record Doc(String id, long millis, ObjectNode source) {}
         List<Doc> docs = new ArrayList<>();
         for (int j = 0; j < n; j++) {
             String docId = c.name() + "-" + i + "-" + Integer.toString(random.nextInt(1_000_000), 36) + "-" + j;
             Instant t = at.plusSeconds(random.nextInt(Math.max(1, n / 2)));
             String offset = OFFSETS[random.nextInt(OFFSETS.length)];
-            ObjectNode source = JSON.createObjectNode().put("message_id", messageId)
-                    .put("timestamp", OffsetDateTime.ofInstant(t, ZoneOffset.of(offset)).toString())
-                    .put("seq", j).put("note", text(textBytes));
+            ObjectNode source = JSON.createObjectNode()
+                    .put("message_id", messageId)
+                    .put(
+                            "timestamp",
+                            OffsetDateTime.ofInstant(t, ZoneOffset.of(offset)).toString())
+                    .put("seq", j)
+                    .put("note", text(textBytes));
             docs.add(new Doc(docId, t.toEpochMilli(), source));
             bulk.operations(o -> o.index(x -> x.index(c.index()).id(docId).document(source)));
         }
@@ -130,15 +146,21 @@ final class ExportFixture {
     void flush(BulkRequest request) throws Exception {
         BulkResponse response = es.bulk(request);
         if (response.errors()) {
-            throw new IllegalStateException("bulk failed: " + response.items().stream().filter(it -> it.error() != null).findFirst()
-                    .map(it -> it.error().reason()).orElse("?"));
+            throw new IllegalStateException("bulk failed: "
+                    + response.items().stream()
+                            .filter(it -> it.error() != null)
+                            .findFirst()
+                            .map(it -> it.error().reason())
+                            .orElse("?"));
         }
     }
 
     private String text(int bytes) {
         StringBuilder sb = new StringBuilder(bytes);
         while (sb.length() < bytes) {
-            sb.append("lorem ipsum dolor sit amet ").append(random.nextInt(10_000)).append(' ');
+            sb.append("lorem ipsum dolor sit amet ")
+                    .append(random.nextInt(10_000))
+                    .append(' ');
         }
         return sb.substring(0, bytes);
     }
@@ -147,9 +169,14 @@ final class ExportFixture {
     static MessageBatch track(DataSource ds, List<String> ids) {
         MySqlJobStore jobs = new MySqlJobStore(ds);
         Instant now = Instant.now();
-        JobRun job = jobs.create(new ExportWindow(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")), false, "exec-test", now);
+        JobRun job = jobs.create(
+                new ExportWindow(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")),
+                false,
+                "exec-test",
+                now);
         MySqlTrackingStore tracking = new MySqlTrackingStore(ds);
-        List<MessageBatch> batches = tracking.recordPage(job, "exec-test", ids, ids.size(), new ExtractionCursor("pit", List.of(1L)), now);
+        List<MessageBatch> batches =
+                tracking.recordPage(job, "exec-test", ids, ids.size(), new ExtractionCursor("pit", List.of(1L)), now);
         tracking.markEnqueued(List.of(batches.getFirst().batchId()), now);
         return batches.getFirst();
     }

@@ -21,7 +21,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  */
 final class FaultyHttpClient implements SdkHttpClient {
     private static final byte[] SLOW_DOWN = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-            + "<Message>Please reduce your request rate.</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                    + "<Message>Please reduce your request rate.</Message></Error>")
+            .getBytes(StandardCharsets.UTF_8);
 
     private final SdkHttpClient delegate;
     private final Random random = new Random(42);
@@ -51,8 +52,11 @@ final class FaultyHttpClient implements SdkHttpClient {
                 @Override
                 public HttpExecuteResponse call() {
                     return HttpExecuteResponse.builder()
-                            .response(SdkHttpResponse.builder().statusCode(503).statusText("Slow Down")
-                                    .putHeader("Content-Type", "application/xml").putHeader("Content-Length", Integer.toString(SLOW_DOWN.length))
+                            .response(SdkHttpResponse.builder()
+                                    .statusCode(503)
+                                    .statusText("Slow Down")
+                                    .putHeader("Content-Type", "application/xml")
+                                    .putHeader("Content-Length", Integer.toString(SLOW_DOWN.length))
                                     .build())
                             .responseBody(AbortableInputStream.create(new ByteArrayInputStream(SLOW_DOWN)))
                             .build();
@@ -72,7 +76,9 @@ final class FaultyHttpClient implements SdkHttpClient {
             public HttpExecuteResponse call() throws java.io.IOException {
                 HttpExecuteResponse response = real.call();
                 if (response.httpResponse().isSuccessful()) {
-                    storedByPath.computeIfAbsent(request.httpRequest().encodedPath(), k -> new AtomicInteger()).incrementAndGet();
+                    storedByPath
+                            .computeIfAbsent(request.httpRequest().encodedPath(), k -> new AtomicInteger())
+                            .incrementAndGet();
                 }
                 return response;
             }

@@ -26,7 +26,8 @@ public final class JarSmokeMain {
         SQSEvent event = new SQSEvent();
         event.setRecords(List.of(record));
         long t1 = System.nanoTime();
-        SQSBatchResponse response = handler.handleRequest(event, LocalLambdaContext.of("worker", Duration.ofMinutes(1)));
+        SQSBatchResponse response =
+                handler.handleRequest(event, LocalLambdaContext.of("worker", Duration.ofMinutes(1)));
         long handleMillis = (System.nanoTime() - t1) / 1_000_000;
         System.out.println("INIT_MS=" + initMillis);
         System.out.println("FIRST_BATCH_MS=" + handleMillis);

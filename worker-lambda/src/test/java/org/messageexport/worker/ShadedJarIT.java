@@ -51,15 +51,26 @@ class ShadedJarIT {
         assertThat(size).isLessThanOrEqualTo(MAX_BYTES);
         List<String> forbidden = new ArrayList<>();
         try (ZipFile zip = new ZipFile(JAR.toFile())) {
-            zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class")).forEach(n -> {
-                boolean esServer = n.startsWith("org/elasticsearch/") && !n.startsWith("org/elasticsearch/client/");
-                if (esServer || n.startsWith("org/apache/lucene/") || n.startsWith("org/messageexport/embedded/") || n.startsWith("org/gaul/")
-                        || n.startsWith("org/elasticmq/") || n.startsWith("ch/vorburger/") || n.startsWith("org/junit/")
-                        || n.startsWith("io/netty/") || n.startsWith("scala/")) {
-                    forbidden.add(n);
-                }
-            });
-            assertThat(zip.getEntry("org/messageexport/worker/ExportBatchHandler.class")).isNotNull();
+            zip.stream()
+                    .map(ZipEntry::getName)
+                    .filter(n -> n.endsWith(".class"))
+                    .forEach(n -> {
+                        boolean esServer =
+                                n.startsWith("org/elasticsearch/") && !n.startsWith("org/elasticsearch/client/");
+                        if (esServer
+                                || n.startsWith("org/apache/lucene/")
+                                || n.startsWith("org/messageexport/embedded/")
+                                || n.startsWith("org/gaul/")
+                                || n.startsWith("org/elasticmq/")
+                                || n.startsWith("ch/vorburger/")
+                                || n.startsWith("org/junit/")
+                                || n.startsWith("io/netty/")
+                                || n.startsWith("scala/")) {
+                            forbidden.add(n);
+                        }
+                    });
+            assertThat(zip.getEntry("org/messageexport/worker/ExportBatchHandler.class"))
+                    .isNotNull();
             assertThat(zip.getEntry("log4j2.xml")).isNotNull();
         }
         assertThat(forbidden).isEmpty();
@@ -71,12 +82,17 @@ class ShadedJarIT {
         TestServices.truncate(ds);
         String bucket = "shaded-jar-it";
         var ep = services.s3();
-        try (S3Client s3 = S3Client.builder().endpointOverride(ep.url()).region(Region.of(ep.region())).forcePathStyle(true)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
-                        .httpClient(ApacheHttpClient.create()).build()) {
+        try (S3Client s3 = S3Client.builder()
+                .endpointOverride(ep.url())
+                .region(Region.of(ep.region()))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
+                .httpClient(ApacheHttpClient.create())
+                .build()) {
             s3.createBucket(b -> b.bucket(bucket));
-            ElasticsearchClient es = ElasticsearchClients.create(
-                    ElasticsearchConfig.from(new Env(Map.of(EnvNames.ES_URL, services.elasticsearchUrl().toString())), SecretLookup.NONE));
+            ElasticsearchClient es = ElasticsearchClients.create(ElasticsearchConfig.from(
+                    new Env(Map.of(EnvNames.ES_URL, services.elasticsearchUrl().toString())), SecretLookup.NONE));
             ExportFixture fixture = new ExportFixture(es, "jar", 7);
             fixture.createIndices();
             List<String> ids = IntStream.range(0, 20).mapToObj(i -> "jar-" + i).toList();
@@ -88,16 +104,22 @@ class ShadedJarIT {
             env.put(EnvNames.MESSAGES_INDEX, fixture.messagesIndex());
             env.put(EnvNames.SIDE_COLLECTIONS, fixture.sideCollectionsSpec());
             env.put(EnvNames.S3_SSE, "none");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String classpath = JAR.toAbsolutePath() + File.pathSeparator + Path.of("target/test-classes").toAbsolutePath();
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath, JarSmokeMain.class.getName(), ExportFixture.body(batch))
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String classpath = JAR.toAbsolutePath()
+                    + File.pathSeparator
+                    + Path.of("target/test-classes").toAbsolutePath();
+            ProcessBuilder pb = new ProcessBuilder(
+                            java, "-Xmx256m", "-cp", classpath, JarSmokeMain.class.getName(), ExportFixture.body(batch))
                     .redirectErrorStream(true);
             pb.environment().clear();
             pb.environment().putAll(env);
             Process p = pb.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-            System.out.println(output.lines().filter(l -> l.startsWith("INIT_MS") || l.startsWith("FIRST_BATCH_MS")).toList());
+            System.out.println(output.lines()
+                    .filter(l -> l.startsWith("INIT_MS") || l.startsWith("FIRST_BATCH_MS"))
+                    .toList());
             assertThat(p.exitValue()).as(output).isZero();
             assertThat(output).contains("FAILURES=0");
 
@@ -111,9 +133,13 @@ class ShadedJarIT {
                 assertThat(l.path("contextMap").path("jobId").asText()).isEqualTo(Long.toString(batch.jobId()));
                 assertThat(l.path("contextMap").path("exported").asText()).isEqualTo("20");
             });
-            assertThat(json).anySatisfy(l -> assertThat(l.path("MessagesExported").asInt()).isEqualTo(20));
-            try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM message_tracking WHERE status = 'completed'")) {
+            assertThat(json)
+                    .anySatisfy(
+                            l -> assertThat(l.path("MessagesExported").asInt()).isEqualTo(20));
+            try (Connection c = ds.getConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs =
+                            st.executeQuery("SELECT COUNT(*) FROM message_tracking WHERE status = 'completed'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(20);
             }

@@ -55,16 +55,19 @@ class WorkerConfigTest {
         Map<String, String> noBucket = minimal();
         noBucket.remove(EnvNames.BUCKET);
         assertThatThrownBy(() -> WorkerConfig.fromEnv(noBucket, SecretLookup.NONE))
-                .isInstanceOf(ConfigException.class).hasMessage("BUCKET is required but not set");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("BUCKET is required but not set");
 
         Map<String, String> badSse = minimal();
         badSse.put(EnvNames.S3_SSE, "rot13");
         assertThatThrownBy(() -> WorkerConfig.fromEnv(badSse, SecretLookup.NONE))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("S3_SSE must be AES256, aws:kms or none");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("S3_SSE must be AES256, aws:kms or none");
 
         Map<String, String> badCount = minimal();
         badCount.put(EnvNames.MAX_RECEIVE_COUNT, "0");
         assertThatThrownBy(() -> WorkerConfig.fromEnv(badCount, SecretLookup.NONE))
-                .isInstanceOf(ConfigException.class).hasMessage("MAX_RECEIVE_COUNT must be > 0, got 0");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("MAX_RECEIVE_COUNT must be > 0, got 0");
     }
 }

@@ -19,25 +19,30 @@ public final class ElasticsearchClients {
     private ElasticsearchClients() {}
 
     public static ElasticsearchClient create(ElasticsearchConfig config) {
-        RestClientBuilder builder = RestClient.builder(HttpHost.create(config.url().toString()))
+        RestClientBuilder builder = RestClient.builder(
+                        HttpHost.create(config.url().toString()))
                 .setRequestConfigCallback(rc -> rc.setConnectTimeout(5_000).setSocketTimeout(60_000))
                 .setHttpClientConfigCallback(http -> {
                     http.setMaxConnTotal(32).setMaxConnPerRoute(32);
                     if (config.username() != null && config.apiKey() == null) {
                         BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-                        credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(config.username(), config.password()));
+                        credentials.setCredentials(
+                                AuthScope.ANY, new UsernamePasswordCredentials(config.username(), config.password()));
                         http.setDefaultCredentialsProvider(credentials);
                     }
                     return http;
                 });
         if (config.apiKey() != null) {
-            builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey(config.apiKey()))});
+            builder.setDefaultHeaders(
+                    new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey(config.apiKey()))});
         }
         return new ElasticsearchClient(new RestClientTransport(builder.build(), new JacksonJsonpMapper()));
     }
 
     /** Accepts the encoded key, or {@code id:key}, as Kibana and the API show them. */
     private static String apiKey(String key) {
-        return key.contains(":") ? Base64.getEncoder().encodeToString(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) : key;
+        return key.contains(":")
+                ? Base64.getEncoder().encodeToString(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                : key;
     }
 }

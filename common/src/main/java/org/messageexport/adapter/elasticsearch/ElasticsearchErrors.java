@@ -16,7 +16,9 @@ public final class ElasticsearchErrors {
         String message = action + ": " + e.getMessage();
         if (e instanceof ElasticsearchException ee) {
             int status = ee.status();
-            return status == 429 || status >= 500 ? new TransientException(message, e) : new IllegalStateException(message, e);
+            return status == 429 || status >= 500
+                    ? new TransientException(message, e)
+                    : new IllegalStateException(message, e);
         }
         if (e instanceof TransportException || e instanceof IOException) {
             return new TransientException(message, e);

@@ -53,14 +53,17 @@ public final class ElasticsearchMessageDocuments implements MessageDocuments, Au
     private final List<SideCollection> collections;
     private final int pageSize;
     // side documents are read while the messages are: the two requests overlap
-    private final ExecutorService sideReader = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("es-side-", 0).factory());
+    private final ExecutorService sideReader = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("es-side-", 0).factory());
 
-    public ElasticsearchMessageDocuments(ElasticsearchClient client, ElasticsearchConfig config, List<SideCollection> collections) {
+    public ElasticsearchMessageDocuments(
+            ElasticsearchClient client, ElasticsearchConfig config, List<SideCollection> collections) {
         this(client, config, collections, PAGE);
     }
 
     /** {@code pageSize} below {@value #PAGE} only to exercise paging in tests. */
-    ElasticsearchMessageDocuments(ElasticsearchClient client, ElasticsearchConfig config, List<SideCollection> collections, int pageSize) {
+    ElasticsearchMessageDocuments(
+            ElasticsearchClient client, ElasticsearchConfig config, List<SideCollection> collections, int pageSize) {
         this.client = client;
         this.config = config;
         this.collections = List.copyOf(collections);
@@ -111,13 +114,17 @@ public final class ElasticsearchMessageDocuments implements MessageDocuments, Au
     private record Found(String index, JsonNode source) {}
 
     private Map<String, Found> mget(List<String> ids) {
-        MgetResponse<ObjectNode> response = call("mget " + config.messagesIndex(),
+        MgetResponse<ObjectNode> response = call(
+                "mget " + config.messagesIndex(),
                 () -> client.mget(m -> m.index(config.messagesIndex()).ids(ids), ObjectNode.class));
         Map<String, Found> out = new HashMap<>();
         for (MultiGetResponseItem<ObjectNode> item : response.docs()) {
             if (item.isFailure()) {
-                throw new TransientException("mget " + config.messagesIndex() + " failed for " + item.failure().id() + ": "
-                        + item.failure().error().reason(), null);
+                throw new TransientException(
+                        "mget " + config.messagesIndex() + " failed for "
+                                + item.failure().id() + ": "
+                                + item.failure().error().reason(),
+                        null);
             }
             var r = item.result();
             if (r.found() && r.source() != null) {
@@ -128,11 +135,14 @@ public final class ElasticsearchMessageDocuments implements MessageDocuments, Au
     }
 
     private Map<String, Found> searchByIdField(List<String> ids) {
-        SearchResponse<ObjectNode> response = call("search " + config.messagesIndex(), () -> client.search(s -> s
-                .index(config.messagesIndex())
-                .query(terms(config.idField(), ids))
-                .size(ids.size())
-                .trackTotalHits(t -> t.enabled(false)), ObjectNode.class));
+        SearchResponse<ObjectNode> response = call(
+                "search " + config.messagesIndex(),
+                () -> client.search(
+                        s -> s.index(config.messagesIndex())
+                                .query(terms(config.idField(), ids))
+                                .size(ids.size())
+                                .trackTotalHits(t -> t.enabled(false)),
+                        ObjectNode.class));
         requireAllShards(config.messagesIndex(), response.shards().failed().intValue());
         Map<String, Found> out = new HashMap<>();
         for (Hit<ObjectNode> hit : response.hits().hits()) {
@@ -150,23 +160,30 @@ public final class ElasticsearchMessageDocuments implements MessageDocuments, Au
         if (collections.isEmpty()) {
             return out;
         }
-        MsearchResponse<ObjectNode> response = call("msearch side collections", () -> client.msearch(ms -> {
-            for (SideCollection c : collections) {
-                ms.searches(s -> s.header(h -> h.index(c.index()))
-                        .body(b -> b.query(terms(c.joinField(), ids))
-                                .size(pageSize)
-                                .trackTotalHits(t -> t.enabled(false))
-                                .sort(bySortField(c))));
-            }
-            return ms;
-        }, ObjectNode.class));
+        MsearchResponse<ObjectNode> response = call(
+                "msearch side collections",
+                () -> client.msearch(
+                        ms -> {
+                            for (SideCollection c : collections) {
+                                ms.searches(s -> s.header(h -> h.index(c.index()))
+                                        .body(b -> b.query(terms(c.joinField(), ids))
+                                                .size(pageSize)
+                                                .trackTotalHits(t -> t.enabled(false))
+                                                .sort(bySortField(c))));
+                            }
+                            return ms;
+                        },
+                        ObjectNode.class));
         for (int i = 0; i < collections.size(); i++) {
             SideCollection c = collections.get(i);
             MultiSearchResponseItem<ObjectNode> item = response.responses().get(i);
             if (item.isFailure()) {
                 int status = item.failure().status();
-                String message = "search of " + c.index() + " failed (" + status + "): " + item.failure().error().reason();
-                throw status == 429 || status >= 500 ? new TransientException(message, null) : new IllegalStateException(message);
+                String message = "search of " + c.index() + " failed (" + status + "): "
+                        + item.failure().error().reason();
+                throw status == 429 || status >= 500
+                        ? new TransientException(message, null)
+                        : new IllegalStateException(message);
             }
             requireAllShards(c.index(), item.result().shards().failed().intValue());
             List<Hit<ObjectNode>> hits = item.result().hits().hits();
@@ -179,26 +196,33 @@ public final class ElasticsearchMessageDocuments implements MessageDocuments, Au
     }
 
     private List<Hit<ObjectNode>> allWithPointInTime(SideCollection c, List<String> ids) {
-        String pit = call("open point in time on " + c.index(),
-                () -> client.openPointInTime(p -> p.index(c.index()).keepAlive(k -> k.time(PIT_KEEP_ALIVE)))).id();
+        String pit = call(
+                        "open point in time on " + c.index(),
+                        () -> client.openPointInTime(p -> p.index(c.index()).keepAlive(k -> k.time(PIT_KEEP_ALIVE))))
+                .id();
         List<Hit<ObjectNode>> all = new ArrayList<>();
         try {
             List<FieldValue> after = null;
             while (true) {
                 String pitId = pit;
                 List<FieldValue> searchAfter = after;
-                SearchResponse<ObjectNode> page = call("page " + c.index(), () -> client.search(s -> {
-                    s.pit(p -> p.id(pitId).keepAlive(k -> k.time(PIT_KEEP_ALIVE)))
-                            .query(terms(c.joinField(), ids))
-                            .size(pageSize)
-                            .trackTotalHits(t -> t.enabled(false))
-                            .sort(bySortField(c))
-                            .sort(o -> o.field(f -> f.field("_shard_doc").order(SortOrder.Asc)));
-                    if (searchAfter != null) {
-                        s.searchAfter(searchAfter);
-                    }
-                    return s;
-                }, ObjectNode.class));
+                SearchResponse<ObjectNode> page = call(
+                        "page " + c.index(),
+                        () -> client.search(
+                                s -> {
+                                    s.pit(p -> p.id(pitId).keepAlive(k -> k.time(PIT_KEEP_ALIVE)))
+                                            .query(terms(c.joinField(), ids))
+                                            .size(pageSize)
+                                            .trackTotalHits(t -> t.enabled(false))
+                                            .sort(bySortField(c))
+                                            .sort(o -> o.field(
+                                                    f -> f.field("_shard_doc").order(SortOrder.Asc)));
+                                    if (searchAfter != null) {
+                                        s.searchAfter(searchAfter);
+                                    }
+                                    return s;
+                                },
+                                ObjectNode.class));
                 requireAllShards(c.index(), page.shards().failed().intValue());
                 pit = page.pitId() != null ? page.pitId() : pit;
                 HitsMetadata<ObjectNode> hits = page.hits();
@@ -220,7 +244,10 @@ public final class ElasticsearchMessageDocuments implements MessageDocuments, Au
 
     private Map<String, List<JsonNode>> group(SideCollection c, List<Hit<ObjectNode>> hits) {
         List<Hit<ObjectNode>> sorted = new ArrayList<>(hits);
-        sorted.sort(Comparator.comparing((Hit<ObjectNode> h) -> h.sort().isEmpty() ? null : h.sort().getFirst(), SORT_VALUES)
+        sorted.sort(Comparator.comparing(
+                        (Hit<ObjectNode> h) ->
+                                h.sort().isEmpty() ? null : h.sort().getFirst(),
+                        SORT_VALUES)
                 .thenComparing(Hit::id));
         Map<String, List<JsonNode>> byMessage = new HashMap<>();
         for (Hit<ObjectNode> h : sorted) {
@@ -229,7 +256,9 @@ public final class ElasticsearchMessageDocuments implements MessageDocuments, Au
                 continue;
             }
             if (join.isArray()) {
-                join.forEach(j -> byMessage.computeIfAbsent(j.asText(), k -> new ArrayList<>()).add(h.source()));
+                join.forEach(j -> byMessage
+                        .computeIfAbsent(j.asText(), k -> new ArrayList<>())
+                        .add(h.source()));
             } else {
                 byMessage.computeIfAbsent(join.asText(), k -> new ArrayList<>()).add(h.source());
             }
@@ -302,11 +331,15 @@ public final class ElasticsearchMessageDocuments implements MessageDocuments, Au
             return Objects.requireNonNull(action.call(), what);
         } catch (ElasticsearchException e) {
             String message = what + " failed (" + e.status() + "): " + e.getMessage();
-            throw e.status() == 429 || e.status() >= 500 ? new TransientException(message, e) : new IllegalStateException(message, e);
+            throw e.status() == 429 || e.status() >= 500
+                    ? new TransientException(message, e)
+                    : new IllegalStateException(message, e);
         } catch (TransportException e) {
             int status = e.statusCode();
             String message = what + " failed (" + status + "): " + e.getMessage();
-            throw status <= 0 || status == 429 || status >= 500 ? new TransientException(message, e) : new IllegalStateException(message, e);
+            throw status <= 0 || status == 429 || status >= 500
+                    ? new TransientException(message, e)
+                    : new IllegalStateException(message, e);
         } catch (IOException e) {
             throw new TransientException(what + " failed: " + e, e);
         }

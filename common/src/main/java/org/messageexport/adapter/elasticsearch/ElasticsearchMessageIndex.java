@@ -59,8 +59,9 @@ public final class ElasticsearchMessageIndex implements MessageIndex {
         }
         int failed = page.shards().failed().intValue();
         if (failed > 0) {
-            throw new IllegalStateException("search of " + window + " answered from " + page.shards().successful()
-                    + " shards with " + failed + " failed: refusing a partial page (" + page.shards().failures() + ")");
+            throw new IllegalStateException("search of " + window + " answered from "
+                    + page.shards().successful() + " shards with " + failed + " failed: refusing a partial page ("
+                    + page.shards().failures() + ")");
         }
         String nextPit = page.pitId() != null ? page.pitId() : pit;
         List<Hit<Void>> hits = page.hits().hits();
@@ -77,25 +78,28 @@ public final class ElasticsearchMessageIndex implements MessageIndex {
 
     private SearchResponse<Void> search(ExportWindow window, String pit, List<Object> after, int pageSize) {
         try {
-            return client.search(s -> {
-                s.pit(p -> p.id(pit).keepAlive(k -> k.time(keepAlive)))
-                        .size(pageSize)
-                        .source(src -> src.fetch(false))
-                        .trackTotalHits(t -> t.enabled(false))
-                        .query(q -> q.range(r -> r.date(d -> d.field(config.timestampField())
-                                .gte(window.startInstant().toString())
-                                .lt(window.endInstant().toString())
-                                .format("strict_date_optional_time"))))
-                        .sort(o -> o.field(f -> f.field(config.timestampField()).order(SortOrder.Asc)))
-                        .sort(o -> o.field(f -> f.field("_shard_doc").order(SortOrder.Asc)));
-                if (!config.idIsDocumentId()) {
-                    s.docvalueFields(f -> f.field(config.idField()));
-                }
-                if (after != null) {
-                    s.searchAfter(after.stream().map(FieldValue::of).toList());
-                }
-                return s;
-            }, Void.class);
+            return client.search(
+                    s -> {
+                        s.pit(p -> p.id(pit).keepAlive(k -> k.time(keepAlive)))
+                                .size(pageSize)
+                                .source(src -> src.fetch(false))
+                                .trackTotalHits(t -> t.enabled(false))
+                                .query(q -> q.range(r -> r.date(d -> d.field(config.timestampField())
+                                        .gte(window.startInstant().toString())
+                                        .lt(window.endInstant().toString())
+                                        .format("strict_date_optional_time"))))
+                                .sort(o -> o.field(
+                                        f -> f.field(config.timestampField()).order(SortOrder.Asc)))
+                                .sort(o -> o.field(f -> f.field("_shard_doc").order(SortOrder.Asc)));
+                        if (!config.idIsDocumentId()) {
+                            s.docvalueFields(f -> f.field(config.idField()));
+                        }
+                        if (after != null) {
+                            s.searchAfter(after.stream().map(FieldValue::of).toList());
+                        }
+                        return s;
+                    },
+                    Void.class);
         } catch (IOException e) {
             throw ElasticsearchErrors.translate("search ids of " + window, e);
         }
@@ -114,7 +118,8 @@ public final class ElasticsearchMessageIndex implements MessageIndex {
 
     private String openPit() {
         try {
-            return client.openPointInTime(p -> p.index(config.messagesIndex()).keepAlive(k -> k.time(keepAlive))).id();
+            return client.openPointInTime(p -> p.index(config.messagesIndex()).keepAlive(k -> k.time(keepAlive)))
+                    .id();
         } catch (IOException | ElasticsearchException e) {
             throw ElasticsearchErrors.translate("open point in time on " + config.messagesIndex(), e);
         }
@@ -131,7 +136,8 @@ public final class ElasticsearchMessageIndex implements MessageIndex {
             }
             cause = cause.causedBy();
         }
-        return e.error().rootCause().stream().anyMatch(c -> c.type() != null && c.type().contains("search_context_missing"));
+        return e.error().rootCause().stream()
+                .anyMatch(c -> c.type() != null && c.type().contains("search_context_missing"));
     }
 
     @Override

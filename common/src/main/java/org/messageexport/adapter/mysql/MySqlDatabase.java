@@ -90,7 +90,8 @@ public final class MySqlDatabase {
         int found;
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT MAX(CAST(version AS UNSIGNED)) FROM flyway_schema_history WHERE success = 1")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT MAX(CAST(version AS UNSIGNED)) FROM flyway_schema_history WHERE success = 1")) {
             found = rs.next() ? rs.getInt(1) : 0;
         } catch (SQLException e) {
             if (e.getErrorCode() != NO_SUCH_TABLE) {
@@ -99,8 +100,9 @@ public final class MySqlDatabase {
             found = 0;
         }
         if (found < SCHEMA_VERSION) {
-            throw new IllegalStateException("database schema is older than this code expects (at " + (found == 0 ? "none" : "V" + found)
-                    + ", needs V" + SCHEMA_VERSION + "); run the migrate function (MigrateDatabaseHandler) or `local-runner migrate` first");
+            throw new IllegalStateException("database schema is older than this code expects (at "
+                    + (found == 0 ? "none" : "V" + found) + ", needs V" + SCHEMA_VERSION
+                    + "); run the migrate function (MigrateDatabaseHandler) or `local-runner migrate` first");
         }
     }
 

@@ -49,8 +49,9 @@ public final class MySqlTrackingStore implements TrackingStore {
                 List<String> fresh = split.all();
                 List<MessageBatch> batches = createBatches(c, job.jobId(), fresh, batchSize);
                 insertRows(c, job, batches, split.takeOver());
-                try (PreparedStatement ps = c.prepareStatement("UPDATE job_runs SET pit_id = ?, search_after = ?,"
-                        + " extracted_count = extracted_count + ?, batch_count = batch_count + ?, heartbeat_at = ? WHERE job_id = ?")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE job_runs SET pit_id = ?, search_after = ?,"
+                                + " extracted_count = extracted_count + ?, batch_count = batch_count + ?, heartbeat_at = ? WHERE job_id = ?")) {
                     ps.setString(1, next.pointInTime());
                     ps.setString(2, MySqlJobStore.writeSortValues(next.searchAfter()));
                     ps.setLong(3, fresh.size());
@@ -129,7 +130,8 @@ public final class MySqlTrackingStore implements TrackingStore {
         }
     }
 
-    private static List<MessageBatch> createBatches(Connection c, long jobId, List<String> ids, int batchSize) throws SQLException {
+    private static List<MessageBatch> createBatches(Connection c, long jobId, List<String> ids, int batchSize)
+            throws SQLException {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -139,7 +141,8 @@ public final class MySqlTrackingStore implements TrackingStore {
         }
         List<MessageBatch> batches = new ArrayList<>(groups.size());
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO message_batches (job_id, size, status) VALUES (?, ?, 'created')", Statement.RETURN_GENERATED_KEYS)) {
+                "INSERT INTO message_batches (job_id, size, status) VALUES (?, ?, 'created')",
+                Statement.RETURN_GENERATED_KEYS)) {
             for (List<String> g : groups) {
                 ps.setLong(1, jobId);
                 ps.setInt(2, g.size());
@@ -158,16 +161,18 @@ public final class MySqlTrackingStore implements TrackingStore {
         return batches;
     }
 
-    private static void insertRows(Connection c, JobRun job, List<MessageBatch> batches, Set<String> takeOver) throws SQLException {
+    private static void insertRows(Connection c, JobRun job, List<MessageBatch> batches, Set<String> takeOver)
+            throws SQLException {
         if (batches.isEmpty()) {
             return;
         }
         // INSERT IGNORE: a message tracked meanwhile by someone else keeps its row (message_id is unique, ever).
         try (PreparedStatement insert = c.prepareStatement("INSERT IGNORE INTO message_tracking"
                         + " (message_id, batch_id, status, start_date, job_id) VALUES (?, ?, 'pending', ?, ?)");
-                PreparedStatement reset = c.prepareStatement("UPDATE message_tracking SET batch_id = ?, status = 'pending',"
-                        + " start_date = ?, job_id = ?, s3_path = NULL, attempts = 0, last_error = NULL, completed_at = NULL,"
-                        + " lease_until = NULL, lease_token = NULL WHERE message_id = ?")) {
+                PreparedStatement reset =
+                        c.prepareStatement("UPDATE message_tracking SET batch_id = ?, status = 'pending',"
+                                + " start_date = ?, job_id = ?, s3_path = NULL, attempts = 0, last_error = NULL, completed_at = NULL,"
+                                + " lease_until = NULL, lease_token = NULL WHERE message_id = ?")) {
             Date start = Date.valueOf(job.window().start());
             int inserts = 0;
             for (MessageBatch b : batches) {
@@ -251,8 +256,9 @@ public final class MySqlTrackingStore implements TrackingStore {
         try (Connection c = dataSource.getConnection()) {
             for (int from = 0; from < batchIds.size(); from += IN_CHUNK) {
                 List<Long> chunk = batchIds.subList(from, Math.min(batchIds.size(), from + IN_CHUNK));
-                try (PreparedStatement ps = c.prepareStatement("UPDATE message_batches SET status = ?, " + timeColumn
-                        + " = ? WHERE batch_id IN (" + SqlErrors.placeholders(chunk.size()) + ") AND status <> 'done'")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE message_batches SET status = ?, " + timeColumn + " = ? WHERE batch_id IN ("
+                                + SqlErrors.placeholders(chunk.size()) + ") AND status <> 'done'")) {
                     ps.setString(1, status);
                     ps.setTimestamp(2, Timestamp.from(now));
                     for (int i = 0; i < chunk.size(); i++) {
@@ -277,7 +283,8 @@ public final class MySqlTrackingStore implements TrackingStore {
             for (int from = 0; from < ids.size(); from += IN_CHUNK) {
                 List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
                 String in = SqlErrors.placeholders(chunk.size());
-                // The claim is a lease: a worker that dies (Lambda timeout) leaves rows that the next delivery may take.
+                // The claim is a lease: a worker that dies (Lambda timeout) leaves rows that the next delivery may
+                // take.
                 try (PreparedStatement ps = c.prepareStatement("UPDATE message_tracking SET status = 'in_progress',"
                         + " attempts = attempts + 1, last_attempted = ?, lease_until = ?, lease_token = ?"
                         + " WHERE job_id = ? AND message_id IN (" + in + ") AND (status IN ('pending', 'failed')"
@@ -293,8 +300,9 @@ public final class MySqlTrackingStore implements TrackingStore {
                     ps.setTimestamp(p, Timestamp.from(now));
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM message_tracking WHERE message_id IN ("
-                        + in + ") AND lease_token = ?")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("SELECT message_id FROM message_tracking WHERE message_id IN (" + in
+                                + ") AND lease_token = ?")) {
                     int p = 1;
                     for (String id : chunk) {
                         ps.setString(p++, id);
@@ -318,9 +326,12 @@ public final class MySqlTrackingStore implements TrackingStore {
         if (exported.isEmpty()) {
             return;
         }
-        batchUpdate("complete messages", "UPDATE message_tracking SET status = 'completed', s3_path = ?, completed_at = ?,"
-                + " last_error = NULL, lease_until = NULL, lease_token = NULL WHERE message_id = ? AND lease_token = ?",
-                exported, (ps, m) -> {
+        batchUpdate(
+                "complete messages",
+                "UPDATE message_tracking SET status = 'completed', s3_path = ?, completed_at = ?,"
+                        + " last_error = NULL, lease_until = NULL, lease_token = NULL WHERE message_id = ? AND lease_token = ?",
+                exported,
+                (ps, m) -> {
                     ps.setString(1, m.objectKey());
                     ps.setTimestamp(2, Timestamp.from(now));
                     ps.setString(3, m.messageId());
@@ -342,8 +353,12 @@ public final class MySqlTrackingStore implements TrackingStore {
         if (errors.isEmpty()) {
             return;
         }
-        batchUpdate("mark messages " + status, "UPDATE message_tracking SET status = '" + status + "', last_error = ?,"
-                + " lease_until = NULL, lease_token = NULL WHERE message_id = ? AND lease_token = ?", errors, (ps, m) -> {
+        batchUpdate(
+                "mark messages " + status,
+                "UPDATE message_tracking SET status = '" + status + "', last_error = ?,"
+                        + " lease_until = NULL, lease_token = NULL WHERE message_id = ? AND lease_token = ?",
+                errors,
+                (ps, m) -> {
                     ps.setString(1, MySqlJobStore.truncate(m.reason(), REASON_MAX));
                     ps.setString(2, m.messageId());
                     ps.setString(3, leaseToken);
@@ -369,8 +384,9 @@ public final class MySqlTrackingStore implements TrackingStore {
 
     @Override
     public ProgressCounts counts(long jobId, Instant now) {
-        String sql = "SELECT status, (status = 'in_progress' AND (lease_until IS NULL OR lease_until < ?)) AS stalled, COUNT(*)"
-                + " FROM message_tracking WHERE job_id = ? GROUP BY status, stalled";
+        String sql =
+                "SELECT status, (status = 'in_progress' AND (lease_until IS NULL OR lease_until < ?)) AS stalled, COUNT(*)"
+                        + " FROM message_tracking WHERE job_id = ? GROUP BY status, stalled";
         long pending = 0, inProgress = 0, stalled = 0, completed = 0, failed = 0;
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
@@ -402,9 +418,10 @@ public final class MySqlTrackingStore implements TrackingStore {
 
     @Override
     public int failUnsettled(long jobId, String reason, Instant now, boolean includeLiveLeases) {
-        String sql = "UPDATE message_tracking SET status = 'failed', last_error = ?, lease_until = NULL, lease_token = NULL"
-                + " WHERE job_id = ? AND (status = 'pending' OR (status = 'in_progress'"
-                + (includeLiveLeases ? ")" : " AND (lease_until IS NULL OR lease_until < ?)))");
+        String sql =
+                "UPDATE message_tracking SET status = 'failed', last_error = ?, lease_until = NULL, lease_token = NULL"
+                        + " WHERE job_id = ? AND (status = 'pending' OR (status = 'in_progress'"
+                        + (includeLiveLeases ? ")" : " AND (lease_until IS NULL OR lease_until < ?)))");
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, MySqlJobStore.truncate(reason, REASON_MAX));
@@ -421,8 +438,9 @@ public final class MySqlTrackingStore implements TrackingStore {
     @Override
     public List<FailedMessage> failedMessages(long jobId, int limit) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT message_id, batch_id, attempts, last_error FROM message_tracking"
-                        + " WHERE job_id = ? AND status = 'failed' ORDER BY message_id LIMIT ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT message_id, batch_id, attempts, last_error FROM message_tracking"
+                                + " WHERE job_id = ? AND status = 'failed' ORDER BY message_id LIMIT ?")) {
             ps.setLong(1, jobId);
             ps.setInt(2, limit);
             List<FailedMessage> out = new ArrayList<>();

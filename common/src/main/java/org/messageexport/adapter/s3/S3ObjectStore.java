@@ -59,9 +59,11 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public static S3Client client(AwsEndpointConfig endpoint, SdkHttpClient httpClient) {
         S3ClientBuilder b = AwsClients.configure(S3Client.builder(), endpoint)
                 .httpClient(httpClient)
-                // integrity: every PUT carries Content-MD5, which S3 verifies; a second (CRC32) checksum would only cost CPU
+                // integrity: every PUT carries Content-MD5, which S3 verifies; a second (CRC32) checksum would only
+                // cost CPU
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(10)).apiCallTimeout(Duration.ofSeconds(30)));
+                .overrideConfiguration(
+                        o -> o.apiCallAttemptTimeout(Duration.ofSeconds(10)).apiCallTimeout(Duration.ofSeconds(30)));
         endpoint.endpoint().ifPresent(uri -> b.forcePathStyle(true));
         return b.build();
     }
@@ -91,7 +93,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                 .contentLength((long) json.length)
                 .contentMD5(md5(json));
         switch (sse.mode()) {
-            case AES256 -> request.serverSideEncryption(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AES256);
+            case AES256 ->
+                request.serverSideEncryption(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AES256);
             case KMS -> {
                 request.serverSideEncryption(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AWS_KMS);
                 if (sse.kmsKeyId() != null) {
@@ -109,7 +112,9 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             String message = "PUT s3://" + bucket + "/" + key + " failed (" + e.statusCode() + " "
                     + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()) + "): " + e.getMessage();
             // 501 NotImplemented (e.g. S3Proxy refusing SSE headers) will not change by trying again
-            boolean transientError = (e.statusCode() >= 500 && e.statusCode() != 501) || e.statusCode() == 429 || e.isThrottlingException();
+            boolean transientError = (e.statusCode() >= 500 && e.statusCode() != 501)
+                    || e.statusCode() == 429
+                    || e.isThrottlingException();
             throw transientError ? new TransientException(message, e) : new IllegalStateException(message, e);
         } catch (SdkClientException e) {
             throw new TransientException("PUT s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
@@ -123,7 +128,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             results.add(pool.submit(() -> {
                 Duration left = deadline.remaining();
                 if (left.isZero()) {
-                    return new PutFailure(o.key(), new TransientException("deadline reached before the PUT of " + o.key(), null));
+                    return new PutFailure(
+                            o.key(), new TransientException("deadline reached before the PUT of " + o.key(), null));
                 }
                 try {
                     // a PUT (with the SDK's own retries) never runs past the deadline
@@ -153,7 +159,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     private static String md5(byte[] bytes) {
         try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is part of every JDK", e);
         }

@@ -22,9 +22,11 @@ public record ServerSideEncryption(Mode mode, String kmsKeyId) {
         String v = value == null ? "AES256" : value.trim();
         return switch (v) {
             case "AES256", "" -> AES256;
-            case "aws:kms" -> new ServerSideEncryption(Mode.KMS, kmsKeyId == null || kmsKeyId.isBlank() ? null : kmsKeyId.trim());
+            case "aws:kms" ->
+                new ServerSideEncryption(Mode.KMS, kmsKeyId == null || kmsKeyId.isBlank() ? null : kmsKeyId.trim());
             case "none" -> NONE;
-            default -> throw new ConfigException(EnvNames.S3_SSE + " must be AES256, aws:kms or none, got '" + value + "'");
+            default ->
+                throw new ConfigException(EnvNames.S3_SSE + " must be AES256, aws:kms or none, got '" + value + "'");
         };
     }
 }

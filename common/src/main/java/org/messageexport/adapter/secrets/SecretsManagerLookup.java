@@ -29,16 +29,21 @@ public final class SecretsManagerLookup implements SecretLookup {
     public Map<String, String> read(String secretArn) {
         try (SecretsManagerClient client = SecretsManagerClient.builder()
                 .region(Region.of(region))
-                .httpClient(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(3)).socketTimeout(Duration.ofSeconds(10)).build())
+                .httpClient(ApacheHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(10))
+                        .build())
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(20)))
                 .build()) {
             String secret = client.getSecretValue(r -> r.secretId(secretArn)).secretString();
             if (secret == null) {
-                throw new ConfigException("secret " + secretArn + " has no SecretString (binary secrets are not supported)");
+                throw new ConfigException(
+                        "secret " + secretArn + " has no SecretString (binary secrets are not supported)");
             }
             return JSON.readValue(secret, new TypeReference<Map<String, Object>>() {}).entrySet().stream()
                     .filter(e -> e.getValue() != null)
-                    .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())));
+                    .collect(java.util.stream.Collectors.toUnmodifiableMap(
+                            Map.Entry::getKey, e -> String.valueOf(e.getValue())));
         } catch (SdkException e) {
             throw new ConfigException("secret " + secretArn + " cannot be read: " + e.getMessage());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -65,7 +65,10 @@ public final class SqsBatchQueue implements BatchQueue {
             }
             String entryId = "b" + batch.batchId();
             batchIdByEntry.put(entryId, batch.batchId());
-            group.add(SendMessageBatchRequestEntry.builder().id(entryId).messageBody(body).build());
+            group.add(SendMessageBatchRequestEntry.builder()
+                    .id(entryId)
+                    .messageBody(body)
+                    .build());
             groupBytes += bytes;
         }
         if (!group.isEmpty()) {
@@ -73,12 +76,14 @@ public final class SqsBatchQueue implements BatchQueue {
         }
     }
 
-    private void sendGroup(List<SendMessageBatchRequestEntry> entries, Map<String, Long> batchIdByEntry, AcceptedListener onAccepted) {
+    private void sendGroup(
+            List<SendMessageBatchRequestEntry> entries, Map<String, Long> batchIdByEntry, AcceptedListener onAccepted) {
         SendMessageBatchResponse response;
         try {
             response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
         } catch (SdkException e) {
-            throw new TransientException("send " + entries.size() + " batches to " + queueUrl + ": " + e.getMessage(), e);
+            throw new TransientException(
+                    "send " + entries.size() + " batches to " + queueUrl + ": " + e.getMessage(), e);
         }
         List<Long> accepted = new ArrayList<>(response.successful().size());
         for (SendMessageBatchResultEntry ok : response.successful()) {
@@ -86,7 +91,11 @@ public final class SqsBatchQueue implements BatchQueue {
         }
         for (BatchResultErrorEntry failed : response.failed()) {
             // left in status created: the next extract call sends it again
-            log.warn("batch {} not accepted by the queue: {} {}", batchIdByEntry.get(failed.id()), failed.code(), failed.message());
+            log.warn(
+                    "batch {} not accepted by the queue: {} {}",
+                    batchIdByEntry.get(failed.id()),
+                    failed.code(),
+                    failed.message());
         }
         if (!accepted.isEmpty()) {
             onAccepted.accepted(accepted);

@@ -18,7 +18,8 @@ class MySqlDatabaseTest {
             highest = files.map(p -> versioned.matcher(p.getFileName().toString()))
                     .filter(Matcher::matches)
                     .mapToInt(m -> Integer.parseInt(m.group(1)))
-                    .max().orElseThrow();
+                    .max()
+                    .orElseThrow();
         }
         assertThat(MySqlDatabase.SCHEMA_VERSION).isEqualTo(highest);
     }
@@ -26,9 +27,14 @@ class MySqlDatabaseTest {
     @Test
     void effectiveUrl_addsTheRequiredSettings_keepingTheGivenOnes() {
         String url = MySqlDatabase.effectiveUrl("jdbc:mysql://db:3306/export?connectTimeout=1000");
-        assertThat(url).startsWith("jdbc:mysql://db:3306/export?connectTimeout=1000&")
-                .contains("connectionTimeZone=UTC", "forceConnectionTimeZoneToSession=true", "rewriteBatchedStatements=true")
+        assertThat(url)
+                .startsWith("jdbc:mysql://db:3306/export?connectTimeout=1000&")
+                .contains(
+                        "connectionTimeZone=UTC",
+                        "forceConnectionTimeZoneToSession=true",
+                        "rewriteBatchedStatements=true")
                 .containsOnlyOnce("connectTimeout=");
-        assertThat(MySqlDatabase.effectiveUrl("jdbc:mysql://db/x")).startsWith("jdbc:mysql://db/x?connectionTimeZone=UTC&");
+        assertThat(MySqlDatabase.effectiveUrl("jdbc:mysql://db/x"))
+                .startsWith("jdbc:mysql://db/x?connectionTimeZone=UTC&");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -14,7 +13,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.messageexport.config.DatabaseConfig;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.EmbeddedServicesExtension;
@@ -33,15 +31,18 @@ class MySqlSchemaIT {
 
     @Test
     void migrate_createsSeedTables_andOnUpdateTimestampChanges() throws Exception {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO job_runs (start_date, end_date) VALUES ('2026-11-01', '2026-11-02')");
-            s.execute("INSERT INTO message_tracking (message_id, batch_id, start_date) VALUES ('m-1', 7, '2026-11-01')");
+            s.execute(
+                    "INSERT INTO message_tracking (message_id, batch_id, start_date) VALUES ('m-1', 7, '2026-11-01')");
             try (ResultSet rs = s.executeQuery("SELECT status, next_run_date FROM job_runs")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("running");
                 assertThat(rs.getDate(2)).isNull();
             }
-            try (ResultSet rs = s.executeQuery("SELECT status, batch_id, s3_path FROM message_tracking WHERE message_id = 'm-1'")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT status, batch_id, s3_path FROM message_tracking WHERE message_id = 'm-1'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("pending");
                 assertThat(rs.getInt(2)).isEqualTo(7);
@@ -53,14 +54,16 @@ class MySqlSchemaIT {
             try (ResultSet rs = s.executeQuery("SELECT updated_at FROM job_runs")) {
                 rs.next();
                 Timestamp updated = rs.getTimestamp(1);
-                assertThat(Duration.between(updated.toInstant(), Instant.now()).abs()).isLessThan(Duration.ofMinutes(1));
+                assertThat(Duration.between(updated.toInstant(), Instant.now()).abs())
+                        .isLessThan(Duration.ofMinutes(1));
             }
         }
     }
 
     @Test
     void sessionRunsInUtc() throws Exception {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT @@session.time_zone, UTC_TIMESTAMP() = NOW()")) {
             rs.next();
             assertThat(rs.getString(1)).isIn("+00:00", "UTC");
@@ -71,23 +74,28 @@ class MySqlSchemaIT {
     @Test
     void requireCurrentSchema_namesPendingMigrations_onAnEmptyDatabase(EmbeddedServices services) throws Exception {
         MySqlEndpoint db = services.mysql();
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS " + db.database() + "_old");
         }
         String url = db.jdbcUrl() + "_old";
         try (var old = MySqlDatabase.pool(new DatabaseConfig(url, db.user(), db.password(), 1), "old")) {
             assertThatThrownBy(() -> MySqlDatabase.requireCurrentSchema(old))
-                    .hasMessageStartingWith("database schema is older than this code expects (at none, needs V" + MySqlDatabase.SCHEMA_VERSION + ")")
+                    .hasMessageStartingWith("database schema is older than this code expects (at none, needs V"
+                            + MySqlDatabase.SCHEMA_VERSION + ")")
                     .hasMessageNotContaining("\n");
             MySqlDatabase.migrate(old);
             MySqlDatabase.requireCurrentSchema(old);
-            try (Connection c = old.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = old.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("DELETE FROM flyway_schema_history WHERE version = '" + MySqlDatabase.SCHEMA_VERSION + "'");
             }
             assertThatThrownBy(() -> MySqlDatabase.requireCurrentSchema(old))
-                    .hasMessageContaining("(at V" + (MySqlDatabase.SCHEMA_VERSION - 1) + ", needs V" + MySqlDatabase.SCHEMA_VERSION + ")");
+                    .hasMessageContaining("(at V" + (MySqlDatabase.SCHEMA_VERSION - 1) + ", needs V"
+                            + MySqlDatabase.SCHEMA_VERSION + ")");
         } finally {
-            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = ds.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE " + db.database() + "_old");
             }
         }

@@ -39,6 +39,7 @@ class S3ObjectStoreIT {
     private final EmbeddedServices services;
     /** The headers of the last PUT of each key, as sent. */
     private final Map<String, Map<String, List<String>>> sentHeaders = new ConcurrentHashMap<>();
+
     private S3Client s3;
     private String bucket;
 
@@ -50,8 +51,11 @@ class S3ObjectStoreIT {
     void setUp() {
         AwsEndpoint ep = services.s3();
         s3 = S3Client.builder()
-                .endpointOverride(ep.url()).forcePathStyle(true).region(Region.of(ep.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
+                .endpointOverride(ep.url())
+                .forcePathStyle(true)
+                .region(Region.of(ep.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
                 .httpClient(S3ObjectStore.httpClient(8))
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
@@ -59,7 +63,9 @@ class S3ObjectStoreIT {
                         String path = context.httpRequest().encodedPath();
                         int keyStart = path.indexOf('/', 1);
                         if (context.httpRequest().method() == SdkHttpMethod.PUT && keyStart > 0) {
-                            sentHeaders.put(path.substring(keyStart + 1), context.httpRequest().headers());
+                            sentHeaders.put(
+                                    path.substring(keyStart + 1),
+                                    context.httpRequest().headers());
                         }
                     }
                 }))
@@ -81,7 +87,9 @@ class S3ObjectStoreIT {
     void putAllJson_storesEveryObject_asJsonWithAVerifiedMd5() throws Exception {
         try (S3ObjectStore store = new S3ObjectStore(s3, bucket, ServerSideEncryption.NONE, 8)) {
             List<JsonObject> objects = IntStream.range(0, 100)
-                    .mapToObj(i -> new JsonObject("exports/2026/03/01/m" + i + ".json", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)))
+                    .mapToObj(i -> new JsonObject(
+                            "exports/2026/03/01/m" + i + ".json",
+                            ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)))
                     .toList();
 
             assertThat(store.putAllJson(objects, in(Duration.ofMinutes(1)))).isEmpty();
@@ -91,7 +99,8 @@ class S3ObjectStoreIT {
             // S3 (and S3Proxy) refuse a body whose Content-MD5 does not match: the ETag is the MD5 it verified
             byte[] md5 = MessageDigest.getInstance("MD5").digest("{\"n\":7}".getBytes(StandardCharsets.UTF_8));
             assertThat(head.eTag()).isEqualTo("\"" + HexFormat.of().formatHex(md5) + "\"");
-            assertThat(sentHeaders.get("exports/2026/03/01/m7.json")).containsKey("Content-MD5")
+            assertThat(sentHeaders.get("exports/2026/03/01/m7.json"))
+                    .containsKey("Content-MD5")
                     .doesNotContainKey("x-amz-server-side-encryption");
             assertThat(s3.listObjectsV2(l -> l.bucket(bucket)).keyCount()).isEqualTo(100);
         }
@@ -100,7 +109,8 @@ class S3ObjectStoreIT {
     @Test
     void aes256_sendsTheSseHeader_andS3ProxysRefusalIsNotTransient() {
         try (S3ObjectStore store = new S3ObjectStore(s3, bucket, ServerSideEncryption.AES256, 2)) {
-            List<PutFailure> failures = store.putAllJson(List.of(new JsonObject("a.json", "{}".getBytes(StandardCharsets.UTF_8))),
+            List<PutFailure> failures = store.putAllJson(
+                    List.of(new JsonObject("a.json", "{}".getBytes(StandardCharsets.UTF_8))),
                     in(Duration.ofMinutes(1)));
 
             assertThat(sentHeaders.get("a.json")).containsEntry("x-amz-server-side-encryption", List.of("AES256"));
@@ -114,8 +124,11 @@ class S3ObjectStoreIT {
 
     @Test
     void kms_sendsTheKmsHeaders() {
-        try (S3ObjectStore store = new S3ObjectStore(s3, bucket, ServerSideEncryption.parse("aws:kms", "alias/export"), 2)) {
-            store.putAllJson(List.of(new JsonObject("k.json", "{}".getBytes(StandardCharsets.UTF_8))), in(Duration.ofMinutes(1)));
+        try (S3ObjectStore store =
+                new S3ObjectStore(s3, bucket, ServerSideEncryption.parse("aws:kms", "alias/export"), 2)) {
+            store.putAllJson(
+                    List.of(new JsonObject("k.json", "{}".getBytes(StandardCharsets.UTF_8))),
+                    in(Duration.ofMinutes(1)));
 
             assertThat(sentHeaders.get("k.json"))
                     .containsEntry("x-amz-server-side-encryption", List.of("aws:kms"))
@@ -126,10 +139,12 @@ class S3ObjectStoreIT {
     @Test
     void putAllJson_startsNoPutAfterTheDeadline_andReportsThemTransient() {
         try (S3ObjectStore store = new S3ObjectStore(s3, bucket, ServerSideEncryption.NONE, 2)) {
-            List<PutFailure> failures = store.putAllJson(List.of(new JsonObject("late.json", "{}".getBytes(StandardCharsets.UTF_8))),
-                    in(Duration.ZERO));
+            List<PutFailure> failures = store.putAllJson(
+                    List.of(new JsonObject("late.json", "{}".getBytes(StandardCharsets.UTF_8))), in(Duration.ZERO));
 
-            assertThat(failures).singleElement().satisfies(f -> assertThat(f.error()).isInstanceOf(TransientException.class));
+            assertThat(failures)
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.error()).isInstanceOf(TransientException.class));
             assertThat(sentHeaders).isEmpty();
         }
     }
@@ -137,7 +152,8 @@ class S3ObjectStoreIT {
     @Test
     void unknownBucket_isReportedAsRefusal_notTransient() {
         try (S3ObjectStore store = new S3ObjectStore(s3, "no-such-bucket", ServerSideEncryption.NONE, 2)) {
-            List<PutFailure> failures = store.putAllJson(List.of(new JsonObject("x.json", "{}".getBytes(StandardCharsets.UTF_8))),
+            List<PutFailure> failures = store.putAllJson(
+                    List.of(new JsonObject("x.json", "{}".getBytes(StandardCharsets.UTF_8))),
                     in(Duration.ofMinutes(1)));
 
             assertThat(failures).singleElement().satisfies(f -> {

@@ -3,7 +3,6 @@ package org.messageexport.worker.bench;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
-import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +41,6 @@ import org.messageexport.domain.ExtractionCursor;
 import org.messageexport.domain.JobRun;
 import org.messageexport.domain.MessageBatch;
 import org.messageexport.domain.SideCollection;
-import org.messageexport.observability.Metrics;
 import org.messageexport.port.ObjectStore.JsonObject;
 import org.messageexport.worker.ExportBatchHandler;
 import org.messageexport.worker.WorkerComponents;
@@ -87,7 +85,9 @@ public final class WorkerBenchmark {
             double ratio) {
 
         public String describe() {
-            return String.format(Locale.ROOT, """
+            return String.format(
+                    Locale.ROOT,
+                    """
                     worker benchmark: %d batches of %d messages (mean object %d bytes), PUT concurrency %d
                       handler init (in-process)  %6d ms
                       batch wall time            p50 %6.0f ms   p95 %6.0f ms   max %6.0f ms
@@ -96,8 +96,19 @@ public final class WorkerBenchmark {
                       bare concurrent PUT rate   %8.0f objects/s (same objects, same S3, same concurrency)
                       ratio pipeline / bare PUT  %8.2f
                       heap peak                  %8.1f MB (whole JVM)""",
-                    runs, batchSize, meanObjectBytes, putConcurrency, handlerInitMillis, p50Millis, p95Millis, maxMillis,
-                    phaseP50Millis, pipelineMessagesPerSecond, barePutsPerSecond, ratio, heapPeakBytes / 1024.0 / 1024.0);
+                    runs,
+                    batchSize,
+                    meanObjectBytes,
+                    putConcurrency,
+                    handlerInitMillis,
+                    p50Millis,
+                    p95Millis,
+                    maxMillis,
+                    phaseP50Millis,
+                    pipelineMessagesPerSecond,
+                    barePutsPerSecond,
+                    ratio,
+                    heapPeakBytes / 1024.0 / 1024.0);
         }
     }
 
@@ -131,10 +142,12 @@ public final class WorkerBenchmark {
                         resetHeapPeaks();
                     }
                     long start = System.nanoTime();
-                    SQSBatchResponse response = handler.handleRequest(event(batches.get(i)), LocalLambdaContext.of("worker", Duration.ofMinutes(15)));
+                    SQSBatchResponse response = handler.handleRequest(
+                            event(batches.get(i)), LocalLambdaContext.of("worker", Duration.ofMinutes(15)));
                     double took = (System.nanoTime() - start) / 1e6;
                     if (!response.getBatchItemFailures().isEmpty()) {
-                        throw new IllegalStateException("batch " + batches.get(i).batchId() + " was not exported; see the log");
+                        throw new IllegalStateException(
+                                "batch " + batches.get(i).batchId() + " was not exported; see the log");
                     }
                     if (i >= options.warmupRuns()) {
                         millis.add(took);
@@ -143,10 +156,12 @@ public final class WorkerBenchmark {
                     }
                 }
                 Map<String, Double> phases = new java.util.LinkedHashMap<>();
-                for (String phase : List.of("ClaimDuration", "ReadDuration", "BuildDuration", "WriteDuration", "RecordDuration")) {
+                for (String phase :
+                        List.of("ClaimDuration", "ReadDuration", "BuildDuration", "WriteDuration", "RecordDuration")) {
                     double[] values = new double[metricLines.size()];
                     for (int k = 0; k < values.length; k++) {
-                        values[k] = JSON.readTree(metricLines.get(k)).path(phase).asDouble();
+                        values[k] =
+                                JSON.readTree(metricLines.get(k)).path(phase).asDouble();
                     }
                     Arrays.sort(values);
                     phases.put(phase.replace("Duration", "").toLowerCase(Locale.ROOT), percentile(values, 50));
@@ -154,14 +169,32 @@ public final class WorkerBenchmark {
                 long heapPeak = heapPeak();
 
                 List<JsonObject> objects = readBack(ds, components, config, batches.getLast());
-                long meanBytes = (long) objects.stream().mapToInt(o -> o.json().length).average().orElse(0);
+                long meanBytes = (long) objects.stream()
+                        .mapToInt(o -> o.json().length)
+                        .average()
+                        .orElse(0);
                 double bare = barePutRate(components, objects, Math.max(3, options.runs() / 2));
 
-                double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                double[] sorted = millis.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sorted()
+                        .toArray();
                 double p50 = percentile(sorted, 50);
                 double pipeline = options.batchSize() / (p50 / 1000.0);
-                return new Result(options.batchSize(), sorted.length, config.putConcurrency(), initMillis, p50, percentile(sorted, 95),
-                        sorted[sorted.length - 1], phases, meanBytes, heapPeak, pipeline, bare, pipeline / bare);
+                return new Result(
+                        options.batchSize(),
+                        sorted.length,
+                        config.putConcurrency(),
+                        initMillis,
+                        p50,
+                        percentile(sorted, 95),
+                        sorted[sorted.length - 1],
+                        phases,
+                        meanBytes,
+                        heapPeak,
+                        pipeline,
+                        bare,
+                        pipeline / bare);
             }
         }
     }
@@ -173,12 +206,16 @@ public final class WorkerBenchmark {
 
     private static void resetHeapPeaks() {
         System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).forEach(MemoryPoolMXBean::resetPeakUsage);
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .forEach(MemoryPoolMXBean::resetPeakUsage);
     }
 
     private static long heapPeak() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed())
+                .sum();
     }
 
     /** Median rate over {@code rounds} rounds, each to fresh keys. */
@@ -186,12 +223,17 @@ public final class WorkerBenchmark {
         double[] rates = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             int round = r;
-            List<JsonObject> copies = objects.stream().map(o -> new JsonObject("bench-bare/" + round + "/" + o.key(), o.json())).toList();
+            List<JsonObject> copies = objects.stream()
+                    .map(o -> new JsonObject("bench-bare/" + round + "/" + o.key(), o.json()))
+                    .toList();
             long start = System.nanoTime();
-            var failures = components.objectStore().putAllJson(copies, Deadline.after(Duration.ofMinutes(5), Clock.systemUTC()));
+            var failures = components
+                    .objectStore()
+                    .putAllJson(copies, Deadline.after(Duration.ofMinutes(5), Clock.systemUTC()));
             double seconds = (System.nanoTime() - start) / 1e9;
             if (!failures.isEmpty()) {
-                throw new IllegalStateException("bare PUTs failed: " + failures.getFirst().error().getMessage());
+                throw new IllegalStateException(
+                        "bare PUTs failed: " + failures.getFirst().error().getMessage());
             }
             rates[r] = copies.size() / seconds;
         }
@@ -199,11 +241,13 @@ public final class WorkerBenchmark {
         return rates[rates.length / 2];
     }
 
-    private static List<JsonObject> readBack(HikariDataSource ds, WorkerComponents components, WorkerConfig config, MessageBatch batch)
+    private static List<JsonObject> readBack(
+            HikariDataSource ds, WorkerComponents components, WorkerConfig config, MessageBatch batch)
             throws SQLException {
         List<String> keys = new ArrayList<>();
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT s3_path FROM message_tracking WHERE batch_id = ? AND status = 'completed'")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT s3_path FROM message_tracking WHERE batch_id = ? AND status = 'completed'")) {
             ps.setLong(1, batch.batchId());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -212,24 +256,35 @@ public final class WorkerBenchmark {
             }
         }
         try (S3Client s3 = S3ObjectStore.client(config.s3Endpoint(), S3ObjectStore.httpClient(4))) {
-            return keys.stream().map(k -> new JsonObject(k, s3.getObjectAsBytes(g -> g.bucket(config.bucket()).key(k)).asByteArray())).toList();
+            return keys.stream()
+                    .map(k -> new JsonObject(
+                            k,
+                            s3.getObjectAsBytes(g -> g.bucket(config.bucket()).key(k))
+                                    .asByteArray()))
+                    .toList();
         }
     }
 
     private static List<MessageBatch> track(HikariDataSource ds, List<String> ids, int batchSize) {
         Instant now = Instant.now();
         String execution = "bench-" + UUID.randomUUID();
-        JobRun job = new MySqlJobStore(ds).create(new ExportWindow(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")), false,
-                execution, now);
+        JobRun job = new MySqlJobStore(ds)
+                .create(
+                        new ExportWindow(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")),
+                        false,
+                        execution,
+                        now);
         MySqlTrackingStore tracking = new MySqlTrackingStore(ds);
-        List<MessageBatch> batches = tracking.recordPage(job, execution, ids, batchSize, new ExtractionCursor("bench", List.of(0L)), now);
+        List<MessageBatch> batches =
+                tracking.recordPage(job, execution, ids, batchSize, new ExtractionCursor("bench", List.of(0L)), now);
         tracking.markEnqueued(batches.stream().map(MessageBatch::batchId).toList(), now);
         return batches;
     }
 
     private static void createBucket(WorkerConfig config) {
         try (S3Client s3 = S3ObjectStore.client(config.s3Endpoint(), S3ObjectStore.httpClient(2))) {
-            boolean exists = s3.listBuckets().buckets().stream().anyMatch(b -> b.name().equals(config.bucket()));
+            boolean exists =
+                    s3.listBuckets().buckets().stream().anyMatch(b -> b.name().equals(config.bucket()));
             if (!exists) {
                 s3.createBucket(b -> b.bucket(config.bucket()));
             }
@@ -242,13 +297,17 @@ public final class WorkerBenchmark {
         try {
             String messages = config.elasticsearch().messagesIndex();
             if (!es.indices().exists(e -> e.index(messages)).value()) {
-                es.indices().create(c -> c.index(messages).mappings(m -> m.properties(config.elasticsearch().timestampField(), p -> p.date(d -> d))));
+                es.indices()
+                        .create(c -> c.index(messages)
+                                .mappings(m ->
+                                        m.properties(config.elasticsearch().timestampField(), p -> p.date(d -> d))));
             }
             for (SideCollection c : config.sideCollections()) {
                 if (!es.indices().exists(e -> e.index(c.index())).value()) {
-                    es.indices().create(i -> i.index(c.index()).mappings(m -> m
-                            .properties(c.joinField(), p -> p.keyword(k -> k))
-                            .properties(c.sortField(), p -> p.date(d -> d))));
+                    es.indices()
+                            .create(i -> i.index(c.index())
+                                    .mappings(m -> m.properties(c.joinField(), p -> p.keyword(k -> k))
+                                            .properties(c.sortField(), p -> p.date(d -> d))));
                 }
             }
             Random random = new Random(1);
@@ -258,19 +317,29 @@ public final class WorkerBenchmark {
             for (int i = 0; i < ids.size(); i++) {
                 String id = ids.get(i);
                 Instant at = base.plusSeconds(i * 7L % 86_400);
-                ObjectNode m = JSON.createObjectNode().put(config.elasticsearch().timestampField(), at.toString())
-                        .put("from", "sender" + (i % 97) + "@example.com").put("to", "recipient" + (i % 89) + "@example.org")
-                        .put("subject", "Quarterly report " + i).put("body", text(random, 900)).put("size", 900 + i % 50);
+                ObjectNode m = JSON.createObjectNode()
+                        .put(config.elasticsearch().timestampField(), at.toString())
+                        .put("from", "sender" + (i % 97) + "@example.com")
+                        .put("to", "recipient" + (i % 89) + "@example.org")
+                        .put("subject", "Quarterly report " + i)
+                        .put("body", text(random, 900))
+                        .put("size", 900 + i % 50);
                 ArrayNode tags = m.putArray("tags");
                 tags.add("inbox").add("t" + (i % 13));
-                m.putObject("headers").put("message-id", "<" + id + "@mail.example.com>").put("x-priority", i % 5);
+                m.putObject("headers")
+                        .put("message-id", "<" + id + "@mail.example.com>")
+                        .put("x-priority", i % 5);
                 bulk.operations(o -> o.index(x -> x.index(messages).id(id).document(m)));
                 ops++;
                 for (SideCollection c : config.sideCollections()) {
                     int n = random.nextInt(7);
                     for (int j = 0; j < n; j++) {
-                        ObjectNode s = JSON.createObjectNode().put(c.joinField(), id).put(c.sortField(), at.plusSeconds(j * 60L).toString())
-                                .put("actor", "user" + random.nextInt(1000)).put("action", c.name() + "-" + j).put("detail", text(random, 150));
+                        ObjectNode s = JSON.createObjectNode()
+                                .put(c.joinField(), id)
+                                .put(c.sortField(), at.plusSeconds(j * 60L).toString())
+                                .put("actor", "user" + random.nextInt(1000))
+                                .put("action", c.name() + "-" + j)
+                                .put("detail", text(random, 150));
                         bulk.operations(o -> o.index(x -> x.index(c.index()).document(s)));
                         ops++;
                     }
@@ -296,7 +365,20 @@ public final class WorkerBenchmark {
     }
 
     private static String text(Random random, int length) {
-        String[] words = {"lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do", "eiusmod", "tempor"};
+        String[] words = {
+            "lorem",
+            "ipsum",
+            "dolor",
+            "sit",
+            "amet",
+            "consectetur",
+            "adipiscing",
+            "elit",
+            "sed",
+            "do",
+            "eiusmod",
+            "tempor"
+        };
         StringBuilder sb = new StringBuilder(length + 16);
         while (sb.length() < length) {
             sb.append(words[random.nextInt(words.length)]).append(' ');
@@ -316,5 +398,4 @@ public final class WorkerBenchmark {
         event.setRecords(List.of(record));
         return event;
     }
-
 }
