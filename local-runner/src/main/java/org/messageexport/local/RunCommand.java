@@ -11,11 +11,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.messageexport.adapter.elasticsearch.ElasticsearchClients;
 import org.messageexport.config.ElasticsearchConfig;
 import org.messageexport.config.Env;
+import org.messageexport.config.EnvNames;
 import org.messageexport.config.SecretLookup;
 import org.messageexport.domain.JobRun;
 import org.messageexport.local.LocalSettings.ExternalEndpoints;
@@ -86,6 +88,11 @@ final class RunCommand implements Callable<Integer> {
     int workers;
 
     @Option(
+            names = "--put-concurrency",
+            description = "Concurrent S3 PUTs per worker invocation (PUT_CONCURRENCY; default: the worker's, 32).")
+    Integer putConcurrency;
+
+    @Option(
             names = "--es-url",
             description = "Use this Elasticsearch instead of the embedded one (then give the other endpoints too).")
     URI esUrl;
@@ -140,6 +147,9 @@ final class RunCommand implements Callable<Integer> {
                 .withWindow(first, Period.ofDays(window))
                 .withS3Directory(dataDir.resolve("s3"))
                 .withWorkers(workers, Duration.ofSeconds(30));
+        if (putConcurrency != null) {
+            settings = settings.withEnvironment(Map.of(EnvNames.PUT_CONCURRENCY, Integer.toString(putConcurrency)));
+        }
         if (esUrl != null) {
             settings = settings.withExternal(
                     new ExternalEndpoints(
@@ -195,9 +205,14 @@ final class RunCommand implements Callable<Integer> {
         if (startDate != null && windows != 1) {
             throw new ParameterException(spec.commandLine(), "--windows cannot be combined with a manual window");
         }
-        if (!sample.valid() || windows < 1 || workers < 1 || (windowDays != null && windowDays < 1)) {
+        if (!sample.valid()
+                || windows < 1
+                || workers < 1
+                || (windowDays != null && windowDays < 1)
+                || (putConcurrency != null && putConcurrency < 1)) {
             throw new ParameterException(
-                    spec.commandLine(), "--messages, --days, --windows, --workers and --window-days must be >= 1");
+                    spec.commandLine(),
+                    "--messages, --days, --windows, --workers, --window-days and --put-concurrency must be >= 1");
         }
         if (esUrl != null && (jdbcUrl == null || bucket == null || queueUrl == null)) {
             throw new ParameterException(
