@@ -4,12 +4,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.messageexport.adapter.mysql.MySqlDatabase;
 import org.messageexport.config.DatabaseConfig;
 import org.messageexport.config.EnvNames;
+import org.messageexport.config.LocalEndpoints;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.EmbeddedServicesExtension;
 import org.messageexport.embedded.MySqlEndpoint;
@@ -49,21 +49,23 @@ public final class TestServices {
         }
     }
 
+    public static LocalEndpoints localEndpoints(EmbeddedServices services) {
+        MySqlEndpoint db = services.mysql();
+        return new LocalEndpoints(
+                services.elasticsearchUrl(),
+                db.jdbcUrl(),
+                db.user(),
+                db.password(),
+                services.s3().url(),
+                services.sqs().url(),
+                services.s3().region(),
+                services.s3().accessKeyId(),
+                services.s3().secretAccessKey());
+    }
+
     /** The function environment for the embedded services (as CDK would set it in AWS). */
     public static Map<String, String> environment(EmbeddedServices services, String bucket, String queueUrl) {
-        MySqlEndpoint db = services.mysql();
-        Map<String, String> env = new HashMap<>();
-        env.put(EnvNames.ES_URL, services.elasticsearchUrl().toString());
-        env.put(EnvNames.DB_URL, db.jdbcUrl());
-        env.put(EnvNames.DB_USERNAME, db.user());
-        env.put(EnvNames.DB_PASSWORD, db.password());
-        env.put(EnvNames.S3_ENDPOINT, services.s3().url().toString());
-        env.put(EnvNames.SQS_ENDPOINT, services.sqs().url().toString());
-        env.put("AWS_REGION", services.s3().region());
-        env.put("AWS_ACCESS_KEY_ID", services.s3().accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", services.s3().secretAccessKey());
-        // S3Proxy answers 501 to server-side-encryption headers
-        env.put(EnvNames.S3_SSE, "none");
+        Map<String, String> env = localEndpoints(services).environment();
         if (bucket != null) {
             env.put(EnvNames.BUCKET, bucket);
         }

@@ -83,6 +83,9 @@ public record ExportSettings(
     static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*");
     static final Pattern ISO_DURATION = Pattern.compile("P(\\d+D)?(T(\\d+H)?(\\d+M)?(\\d+S)?)?");
+    /** A window: whole UTC days (the job_runs dates). */
+    static final Pattern DAYS = Pattern.compile("P[1-9][0-9]*D");
+
     static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     static final Pattern SCHEDULE = Pattern.compile("(cron|rate)\\(.+\\)");
     static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -263,44 +266,17 @@ public record ExportSettings(
     private static Map<String, String> jobEnvironment(ContextSource ctx) {
         Map<String, String> env = new LinkedHashMap<>();
         indexSettings(ctx, env);
-        put(
-                env,
-                EnvNames.BATCH_SIZE,
-                ctx.optionalInteger("exportBatchSize", 1, 10_000).map(String::valueOf));
-        put(env, EnvNames.PAGE_SIZE, ctx.optionalInteger("pageSize", 1, 10_000).map(String::valueOf));
-        put(
-                env,
-                EnvNames.PIT_KEEP_ALIVE,
-                ctx.optionalMatching("pitKeepAlive", ISO_DURATION, "an ISO-8601 duration like PT5M"));
-        put(
-                env,
-                EnvNames.EXPORT_WINDOW,
-                ctx.optionalMatching("exportWindow", ISO_DURATION, "an ISO-8601 duration like P1D"));
-        put(
-                env,
-                EnvNames.SAFETY_LAG,
-                ctx.optionalMatching("safetyLag", ISO_DURATION, "an ISO-8601 duration like PT1H"));
+        integer(ctx, env, EnvNames.BATCH_SIZE, "exportBatchSize", 1, 10_000);
+        integer(ctx, env, EnvNames.PAGE_SIZE, "pageSize", 1, 10_000);
+        duration(ctx, env, EnvNames.PIT_KEEP_ALIVE, "pitKeepAlive", "PT5M");
+        put(env, EnvNames.EXPORT_WINDOW, ctx.optionalMatching("exportWindow", DAYS, "a number of days like P1D"));
+        duration(ctx, env, EnvNames.SAFETY_LAG, "safetyLag", "PT1H");
         put(env, EnvNames.FIRST_START_DATE, ctx.optionalMatching("firstStartDate", ISO_DATE, "a date like 2024-01-01"));
-        put(
-                env,
-                EnvNames.FAILURE_BUDGET,
-                ctx.optionalInteger("failureBudget", 0, Integer.MAX_VALUE).map(String::valueOf));
-        put(
-                env,
-                EnvNames.JOB_DEADLINE,
-                ctx.optionalMatching("jobDeadline", ISO_DURATION, "an ISO-8601 duration like PT12H"));
-        put(
-                env,
-                EnvNames.LEASE_DURATION,
-                ctx.optionalMatching("leaseDuration", ISO_DURATION, "an ISO-8601 duration like PT15M"));
-        put(
-                env,
-                EnvNames.JOB_HEARTBEAT_TIMEOUT,
-                ctx.optionalMatching("jobHeartbeatTimeout", ISO_DURATION, "an ISO-8601 duration like PT30M"));
-        put(
-                env,
-                EnvNames.DB_POOL_SIZE,
-                ctx.optionalInteger("dbPoolSize", 1, 100).map(String::valueOf));
+        integer(ctx, env, EnvNames.FAILURE_BUDGET, "failureBudget", 0, Integer.MAX_VALUE);
+        duration(ctx, env, EnvNames.JOB_DEADLINE, "jobDeadline", "PT12H");
+        duration(ctx, env, EnvNames.LEASE_DURATION, "leaseDuration", "PT15M");
+        duration(ctx, env, EnvNames.JOB_HEARTBEAT_TIMEOUT, "jobHeartbeatTimeout", "PT30M");
+        integer(ctx, env, EnvNames.DB_POOL_SIZE, "dbPoolSize", 1, 100);
         return Map.copyOf(env);
     }
 
@@ -308,22 +284,10 @@ public record ExportSettings(
     private static Map<String, String> workerEnvironment(ContextSource ctx) {
         Map<String, String> env = new LinkedHashMap<>();
         indexSettings(ctx, env);
-        put(
-                env,
-                EnvNames.PUT_CONCURRENCY,
-                ctx.optionalInteger("putConcurrency", 1, 1024).map(String::valueOf));
-        put(
-                env,
-                EnvNames.MAX_DOCUMENT_BYTES,
-                ctx.optionalInteger("maxDocumentBytes", 1024, Integer.MAX_VALUE).map(String::valueOf));
-        put(
-                env,
-                EnvNames.LEASE_DURATION,
-                ctx.optionalMatching("leaseDuration", ISO_DURATION, "an ISO-8601 duration like PT15M"));
-        put(
-                env,
-                EnvNames.DB_POOL_SIZE,
-                ctx.optionalInteger("workerDbPoolSize", 1, 100).map(String::valueOf));
+        integer(ctx, env, EnvNames.PUT_CONCURRENCY, "putConcurrency", 1, 1024);
+        integer(ctx, env, EnvNames.MAX_DOCUMENT_BYTES, "maxDocumentBytes", 1024, Integer.MAX_VALUE);
+        duration(ctx, env, EnvNames.LEASE_DURATION, "leaseDuration", "PT15M");
+        integer(ctx, env, EnvNames.DB_POOL_SIZE, "workerDbPoolSize", 1, 100);
         return Map.copyOf(env);
     }
 
@@ -338,6 +302,14 @@ public record ExportSettings(
                         "sideCollections",
                         SIDE_COLLECTIONS,
                         "name:index:joinField:sortField entries separated by commas"));
+    }
+
+    private static void integer(ContextSource ctx, Map<String, String> env, String name, String key, int min, int max) {
+        put(env, name, ctx.optionalInteger(key, min, max).map(String::valueOf));
+    }
+
+    private static void duration(ContextSource ctx, Map<String, String> env, String name, String key, String example) {
+        put(env, name, ctx.optionalMatching(key, ISO_DURATION, "an ISO-8601 duration like " + example));
     }
 
     private static void put(Map<String, String> env, String name, Optional<String> value) {

@@ -230,10 +230,11 @@ final class BenchCommand implements Callable<Integer> {
         Path data = tempData ? Files.createTempDirectory("message-export-bench") : dataDir;
         LocalDate first = sample.firstDay(LocalDate.now(ZoneOffset.UTC));
         ExportWindow window = new ExportWindow(first, first.plusDays(sample.days));
-        LocalSettings settings = LocalSettings.defaults(first)
-                .withWindow(first, Period.ofDays(sample.days))
-                .withS3Directory(data.resolve("s3"))
-                .withWorkers(workers, Duration.ofSeconds(30));
+        LocalSettings settings = LocalSettings.builder(first)
+                .window(Period.ofDays(sample.days))
+                .s3Directory(data.resolve("s3"))
+                .workers(workers, Duration.ofSeconds(30))
+                .build();
         Timings timings = new Timings();
         String loadBefore = loadAverage();
         out.printf(

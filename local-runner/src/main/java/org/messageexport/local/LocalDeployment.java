@@ -23,6 +23,7 @@ import org.messageexport.adapter.s3.S3ObjectStore;
 import org.messageexport.config.AwsEndpointConfig;
 import org.messageexport.config.DatabaseConfig;
 import org.messageexport.config.EnvNames;
+import org.messageexport.config.LocalEndpoints;
 import org.messageexport.config.SecretLookup;
 import org.messageexport.domain.Deadline;
 import org.messageexport.embedded.EmbeddedServices;
@@ -138,17 +139,17 @@ public final class LocalDeployment implements AutoCloseable {
                         "embedded services started in " + services.startMillis().get("total") + " ms");
             }
             MySqlEndpoint db = services.mysql();
-            env.put(EnvNames.ES_URL, services.elasticsearchUrl().toString());
-            env.put(EnvNames.DB_URL, db.jdbcUrl());
-            env.put(EnvNames.DB_USERNAME, db.user());
-            env.put(EnvNames.DB_PASSWORD, db.password());
-            env.put(EnvNames.S3_ENDPOINT, services.s3().url().toString());
-            env.put(EnvNames.SQS_ENDPOINT, services.sqs().url().toString());
-            env.put("AWS_REGION", services.s3().region());
-            env.put("AWS_ACCESS_KEY_ID", services.s3().accessKeyId());
-            env.put("AWS_SECRET_ACCESS_KEY", services.s3().secretAccessKey());
-            // S3Proxy does not implement server-side encryption
-            env.put(EnvNames.S3_SSE, "none");
+            env.putAll(new LocalEndpoints(
+                            services.elasticsearchUrl(),
+                            db.jdbcUrl(),
+                            db.user(),
+                            db.password(),
+                            services.s3().url(),
+                            services.sqs().url(),
+                            services.s3().region(),
+                            services.s3().accessKeyId(),
+                            services.s3().secretAccessKey())
+                    .environment());
         } else {
             ExternalEndpoints ext = settings.external().get();
             env.put(EnvNames.ES_URL, ext.elasticsearchUrl().toString());

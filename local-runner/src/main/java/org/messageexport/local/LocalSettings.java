@@ -46,99 +46,77 @@ public record LocalSettings(
             String queueUrl,
             String region) {}
 
-    public static LocalSettings defaults(LocalDate firstStartDate) {
-        return new LocalSettings(
-                Optional.empty(),
-                Path.of("local-data", "s3"),
-                "message-export",
-                "exports",
-                firstStartDate,
-                Period.ofDays(1),
-                Duration.ofHours(1),
-                4,
-                1,
-                Duration.ofSeconds(30),
-                5,
-                Map.of());
+    /** The defaults of a local run (embedded services, files under ./local-data/s3, daily windows from {@code firstStartDate}). */
+    public static Builder builder(LocalDate firstStartDate) {
+        return new Builder(firstStartDate);
     }
 
-    public LocalSettings withWindow(LocalDate first, Period window) {
-        return new LocalSettings(
-                external,
-                s3Directory,
-                bucket,
-                keyPrefix,
-                first,
-                window,
-                safetyLag,
-                workerConcurrency,
-                workerBatchSize,
-                visibilityTimeout,
-                maxReceiveCount,
-                extraEnvironment);
-    }
+    /** Starts from the defaults; each setter changes one aspect. */
+    public static final class Builder {
+        private Optional<ExternalEndpoints> external = Optional.empty();
+        private Path s3Directory = Path.of("local-data", "s3");
+        private String bucket = "message-export";
+        private LocalDate firstStartDate;
+        private Period window = Period.ofDays(1);
+        private int workerConcurrency = 4;
+        private Duration visibilityTimeout = Duration.ofSeconds(30);
+        private int maxReceiveCount = 5;
+        private Map<String, String> extraEnvironment = Map.of();
 
-    public LocalSettings withS3Directory(Path dir) {
-        return new LocalSettings(
-                external,
-                dir,
-                bucket,
-                keyPrefix,
-                firstStartDate,
-                window,
-                safetyLag,
-                workerConcurrency,
-                workerBatchSize,
-                visibilityTimeout,
-                maxReceiveCount,
-                extraEnvironment);
-    }
+        private Builder(LocalDate firstStartDate) {
+            this.firstStartDate = firstStartDate;
+        }
 
-    public LocalSettings withExternal(ExternalEndpoints endpoints, String bucketName) {
-        return new LocalSettings(
-                Optional.of(endpoints),
-                s3Directory,
-                bucketName,
-                keyPrefix,
-                firstStartDate,
-                window,
-                safetyLag,
-                workerConcurrency,
-                workerBatchSize,
-                visibilityTimeout,
-                maxReceiveCount,
-                extraEnvironment);
-    }
+        public Builder window(Period days) {
+            this.window = days;
+            return this;
+        }
 
-    public LocalSettings withWorkers(int concurrency, Duration visibility) {
-        return new LocalSettings(
-                external,
-                s3Directory,
-                bucket,
-                keyPrefix,
-                firstStartDate,
-                window,
-                safetyLag,
-                concurrency,
-                workerBatchSize,
-                visibility,
-                maxReceiveCount,
-                extraEnvironment);
-    }
+        public Builder s3Directory(Path dir) {
+            this.s3Directory = dir;
+            return this;
+        }
 
-    public LocalSettings withEnvironment(Map<String, String> env) {
-        return new LocalSettings(
-                external,
-                s3Directory,
-                bucket,
-                keyPrefix,
-                firstStartDate,
-                window,
-                safetyLag,
-                workerConcurrency,
-                workerBatchSize,
-                visibilityTimeout,
-                maxReceiveCount,
-                env);
+        public Builder bucket(String name) {
+            this.bucket = name;
+            return this;
+        }
+
+        public Builder external(ExternalEndpoints endpoints) {
+            this.external = Optional.of(endpoints);
+            return this;
+        }
+
+        public Builder workers(int concurrency, Duration visibility) {
+            this.workerConcurrency = concurrency;
+            this.visibilityTimeout = visibility;
+            return this;
+        }
+
+        public Builder maxReceiveCount(int count) {
+            this.maxReceiveCount = count;
+            return this;
+        }
+
+        public Builder environment(Map<String, String> env) {
+            this.extraEnvironment = env;
+            return this;
+        }
+
+        public LocalSettings build() {
+            return new LocalSettings(
+                    external,
+                    s3Directory,
+                    bucket,
+                    "exports",
+                    firstStartDate,
+                    window,
+                    Duration.ofHours(1),
+                    workerConcurrency,
+                    1,
+                    visibilityTimeout,
+                    maxReceiveCount,
+                    extraEnvironment);
+        }
     }
 }

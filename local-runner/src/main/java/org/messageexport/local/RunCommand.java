@@ -143,16 +143,16 @@ final class RunCommand implements Callable<Integer> {
         LocalDate firstSampleDay = sample.firstDay(today);
         LocalDate first = firstStartDate != null ? firstStartDate : firstSampleDay;
         int window = windowDays != null ? windowDays : (windows == 1 ? sample.days : 1);
-        LocalSettings settings = LocalSettings.defaults(first)
-                .withWindow(first, Period.ofDays(window))
-                .withS3Directory(dataDir.resolve("s3"))
-                .withWorkers(workers, Duration.ofSeconds(30));
+        LocalSettings.Builder settings = LocalSettings.builder(first)
+                .window(Period.ofDays(window))
+                .s3Directory(dataDir.resolve("s3"))
+                .workers(workers, Duration.ofSeconds(30));
         if (putConcurrency != null) {
-            settings = settings.withEnvironment(Map.of(EnvNames.PUT_CONCURRENCY, Integer.toString(putConcurrency)));
+            settings.environment(Map.of(EnvNames.PUT_CONCURRENCY, Integer.toString(putConcurrency)));
         }
         if (esUrl != null) {
-            settings = settings.withExternal(
-                    new ExternalEndpoints(
+            settings.bucket(bucket)
+                    .external(new ExternalEndpoints(
                             esUrl,
                             esUser,
                             esPassword,
@@ -162,11 +162,10 @@ final class RunCommand implements Callable<Integer> {
                             Optional.ofNullable(s3Endpoint),
                             Optional.ofNullable(sqsEndpoint),
                             queueUrl,
-                            region),
-                    bucket);
+                            region));
         }
         long t0 = System.currentTimeMillis();
-        try (LocalDeployment deployment = LocalDeployment.start(settings, s -> out.println("· " + s))) {
+        try (LocalDeployment deployment = LocalDeployment.start(settings.build(), s -> out.println("· " + s))) {
             if (esUrl == null || seedExternal) {
                 seedIfEmpty(deployment, firstSampleDay, out);
             }

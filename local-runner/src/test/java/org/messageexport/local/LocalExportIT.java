@@ -16,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,19 +79,13 @@ class LocalExportIT {
     }
 
     private LocalDeployment deploy(String bucket, LocalDate first, Map<String, String> env) throws Exception {
-        LocalSettings settings = new LocalSettings(
-                Optional.empty(),
-                services.s3Directory(),
-                bucket,
-                "exports",
-                first,
-                Period.ofDays(1),
-                java.time.Duration.ofHours(1),
-                4,
-                1,
-                java.time.Duration.ofSeconds(20),
-                3,
-                env);
+        LocalSettings settings = LocalSettings.builder(first)
+                .s3Directory(services.s3Directory())
+                .bucket(bucket)
+                .workers(4, java.time.Duration.ofSeconds(20))
+                .maxReceiveCount(3)
+                .environment(env)
+                .build();
         return LocalDeployment.start(settings, services, s -> {});
     }
 
