@@ -6,6 +6,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -14,13 +15,33 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class AwsClients {
     private AwsClients() {}
 
+    /** An SQS client with its own HTTP client (closed with it): for tools and local runs. */
     public static SqsClient sqs(AwsEndpointConfig config) {
+        return sqs(config, 16);
+    }
+
+    /** With {@code maxConnections} pooled connections: one per thread that may call SQS at once. */
+    public static SqsClient sqs(AwsEndpointConfig config, int maxConnections) {
         return configure(SqsClient.builder(), config)
                 .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(16)
+                        .maxConnections(maxConnections)
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(30)))
                 .build();
+    }
+
+    /** An SQS client over {@code http} (see {@link #sqsHttpClient()}), which the caller closes. */
+    public static SqsClient sqs(AwsEndpointConfig config, SdkHttpClient http) {
+        return configure(SqsClient.builder(), config).httpClient(http).build();
+    }
+
+    /** The SQS client's HTTP client, built on its first request: 16 connections, nothing waits forever. */
+    public static ReconnectingHttpClient sqsHttpClient() {
+        return new ReconnectingHttpClient(() -> ApacheHttpClient.builder()
+                .maxConnections(16)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(30))
+                .build());
     }
 
     /** Region, endpoint override and credentials on any SDK client builder. */

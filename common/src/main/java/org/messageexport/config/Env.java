@@ -4,11 +4,15 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import org.messageexport.domain.FailureBudget;
+import org.messageexport.domain.OutputFormat;
 
-/** Typed reads of environment variables; every failure names the variable and what was wrong with it. */
+/**
+ * Typed reads of environment variables; every failure names the variable and what was wrong with it. The formats
+ * are {@link SettingFormat}'s, which the CDK app checks its context keys with too.
+ */
 public final class Env {
     private final Map<String, String> values;
 
@@ -30,82 +34,48 @@ public final class Env {
     }
 
     public int positiveInt(String name, int fallback) {
-        return optional(name).map(v -> parsePositive(name, v)).orElse(fallback);
+        return integer(name, fallback, 1, Integer.MAX_VALUE);
     }
 
     public int nonNegativeInt(String name, int fallback) {
-        return optional(name)
-                .map(v -> {
-                    try {
-                        int n = Integer.parseInt(v);
-                        if (n < 0) {
-                            throw new ConfigException(name + " must be >= 0, got " + v);
-                        }
-                        return n;
-                    } catch (NumberFormatException e) {
-                        throw new ConfigException(name + " must be a whole number, got '" + v + "'");
-                    }
-                })
-                .orElse(fallback);
+        return integer(name, fallback, 0, Integer.MAX_VALUE);
     }
 
-    private static int parsePositive(String name, String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n <= 0) {
-                throw new ConfigException(name + " must be > 0, got " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a whole number, got '" + v + "'");
-        }
+    /** A whole number from {@code min} to {@code max}. */
+    public int integer(String name, int fallback, int min, int max) {
+        return optional(name).map(v -> SettingFormat.integer(name, v, min, max)).orElse(fallback);
     }
 
-    /** An ISO-8601 duration such as {@code PT15M}. */
+    public boolean bool(String name, boolean fallback) {
+        return optional(name).map(v -> SettingFormat.bool(name, v)).orElse(fallback);
+    }
+
+    /** A positive ISO-8601 duration such as {@code PT15M}. */
     public Duration duration(String name, Duration fallback) {
-        return optional(name)
-                .map(v -> {
-                    try {
-                        Duration d = Duration.parse(v);
-                        if (d.isNegative() || d.isZero()) {
-                            throw new ConfigException(name + " must be a positive duration, got " + v);
-                        }
-                        return d;
-                    } catch (DateTimeParseException e) {
-                        throw new ConfigException(
-                                name + " must be an ISO-8601 duration such as PT15M, got '" + v + "'");
-                    }
-                })
-                .orElse(fallback);
+        return optional(name).map(v -> SettingFormat.positiveDuration(name, v)).orElse(fallback);
     }
 
     /** An ISO-8601 period of whole days such as {@code P1D}. */
     public Period days(String name, Period fallback) {
-        return optional(name)
-                .map(v -> {
-                    try {
-                        Period p = Period.parse(v);
-                        if (p.getYears() != 0 || p.getMonths() != 0 || p.getDays() <= 0) {
-                            throw new ConfigException(name + " must be a whole number of days such as P1D, got " + v);
-                        }
-                        return p;
-                    } catch (DateTimeParseException e) {
-                        throw new ConfigException(name + " must be a period of days such as P1D, got '" + v + "'");
-                    }
-                })
-                .orElse(fallback);
+        return optional(name).map(v -> SettingFormat.wholeDays(name, v)).orElse(fallback);
+    }
+
+    /** {@code object} or {@code ndjson-gz}. */
+    public OutputFormat outputFormat(String name, OutputFormat fallback) {
+        return optional(name).map(v -> SettingFormat.outputFormat(name, v)).orElse(fallback);
+    }
+
+    /** A failure budget: a count ({@code 5}) or a percentage ({@code 0.5%}). */
+    public FailureBudget failureBudget(String name, FailureBudget fallback) {
+        return optional(name).map(v -> SettingFormat.failureBudget(name, v)).orElse(fallback);
     }
 
     public Optional<LocalDate> date(String name) {
-        return optional(name).map(v -> parseDate(name, v));
+        return optional(name).map(v -> SettingFormat.date(name, v));
     }
 
     public static LocalDate parseDate(String name, String v) {
-        try {
-            return LocalDate.parse(v);
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(name + " must be a date yyyy-MM-dd, got '" + v + "'");
-        }
+        return SettingFormat.date(name, v);
     }
 
     public Optional<URI> uri(String name) {

@@ -1,7 +1,6 @@
 package org.messageexport.job;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.messageexport.domain.Deadline;
 import org.messageexport.port.TransientException;
@@ -27,18 +26,25 @@ public final class Backoff {
     private final Duration initial;
     private final Duration max;
     private final Sleeper sleeper;
+    private final Jitter jitter;
 
     public Backoff(Duration initial, Duration max, Sleeper sleeper) {
+        this(initial, max, sleeper, new Jitter());
+    }
+
+    public Backoff(Duration initial, Duration max, Sleeper sleeper, Jitter jitter) {
         if (initial.isNegative() || max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("need 0 <= initial <= max, got " + initial + " and " + max);
         }
         this.initial = initial;
         this.max = max;
         this.sleeper = sleeper;
+        this.jitter = jitter;
     }
 
-    public static Backoff standard() {
-        return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(3), Sleeper.THREAD);
+    /** 100 ms doubling up to 3 s, with {@code jitter} (which the owner reseeds after a snapshot restore). */
+    public static Backoff standard(Jitter jitter) {
+        return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(3), Sleeper.THREAD, jitter);
     }
 
     /** The wait before try {@code attempt + 1} (attempt counts from 1): between half and all of initial × 2^(attempt-1), at most max. */
@@ -46,7 +52,7 @@ public final class Backoff {
         long base = initial.toMillis() << Math.min(20, Math.max(0, attempt - 1));
         long capped = Math.min(base, max.toMillis());
         long half = capped / 2;
-        return Duration.ofMillis(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
+        return Duration.ofMillis(half + jitter.upTo(half));
     }
 
     /**

@@ -3,9 +3,9 @@ package org.messageexport.job;
 import java.time.Clock;
 import org.messageexport.domain.JobStatus;
 import org.messageexport.domain.ProgressCounts;
+import org.messageexport.port.JobSettlement;
 import org.messageexport.port.JobStore;
 import org.messageexport.port.JobStore.JobFinish;
-import org.messageexport.port.TrackingStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +18,12 @@ public final class JobFailureRecorder {
     private static final Logger log = LoggerFactory.getLogger(JobFailureRecorder.class);
 
     private final JobStore jobs;
-    private final TrackingStore tracking;
+    private final JobSettlement settlement;
     private final Clock clock;
 
-    public JobFailureRecorder(JobStore jobs, TrackingStore tracking, Clock clock) {
+    public JobFailureRecorder(JobStore jobs, JobSettlement settlement, Clock clock) {
         this.jobs = jobs;
-        this.tracking = tracking;
+        this.settlement = settlement;
         this.clock = clock;
     }
 
@@ -34,7 +34,7 @@ public final class JobFailureRecorder {
             return false;
         }
         String reason = (error == null ? "error" : error) + (cause == null || cause.isBlank() ? "" : ": " + cause);
-        ProgressCounts counts = tracking.counts(jobId, clock.instant());
+        ProgressCounts counts = settlement.counts(jobId, clock.instant());
         boolean marked = executionId != null
                 && jobs.finish(new JobFinish(
                         jobId,
@@ -42,7 +42,8 @@ public final class JobFailureRecorder {
                         JobStatus.FAILED,
                         reason,
                         counts.completed(),
-                        counts.failed(),
+                        counts.failed() + settlement.rejectedCount(jobId),
+                        null,
                         null,
                         null,
                         clock.instant()));

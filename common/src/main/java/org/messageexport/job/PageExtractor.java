@@ -16,12 +16,14 @@ import org.messageexport.domain.IdPage;
 import org.messageexport.domain.JobRun;
 import org.messageexport.domain.JobStatus;
 import org.messageexport.domain.MessageBatch;
+import org.messageexport.domain.PageAccount;
+import org.messageexport.domain.RejectedMessage;
 import org.messageexport.observability.Metrics;
+import org.messageexport.port.BatchOutbox;
 import org.messageexport.port.BatchQueue;
 import org.messageexport.port.JobOwnershipLostException;
 import org.messageexport.port.JobStore;
 import org.messageexport.port.MessageIndex;
-import org.messageexport.port.TrackingStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +39,12 @@ public final class PageExtractor {
     private static final Duration MARGIN = Duration.ofSeconds(2);
 
     private final JobStore jobs;
-    private final TrackingStore tracking;
+    private final BatchOutbox outbox;
     private final MessageIndex index;
     private final BatchQueue queue;
     private final JobSettings settings;
     private final Clock clock;
+    private final Backoff backoff = Backoff.standard(new Jitter());
     /** Reads the next page of ids ahead: at most one thread, gone when idle. */
     private final ExecutorService reader =
             new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -52,13 +55,13 @@ public final class PageExtractor {
 
     public PageExtractor(
             JobStore jobs,
-            TrackingStore tracking,
+            BatchOutbox outbox,
             MessageIndex index,
             BatchQueue queue,
             JobSettings settings,
             Clock clock) {
         this.jobs = jobs;
-        this.tracking = tracking;
+        this.outbox = outbox;
         this.index = index;
         this.queue = queue;
         this.settings = settings;
@@ -76,7 +79,7 @@ public final class PageExtractor {
         boolean windowExhausted = job.extractionDone();
         // The next page is read while the current one is recorded and sent (a page read ahead and not used when
         // the call stops is dropped: the saved cursor is after the last recorded page).
-        Future<IdPage> ahead = windowExhausted ? null : readAhead(job, job.cursor());
+        Future<IdPage> ahead = windowExhausted ? null : readAhead(job, job.cursor(), deadline);
         // At least one page per call, so that even a tiny budget makes progress.
         while (!windowExhausted) {
             long p0 = System.nanoTime();
@@ -89,10 +92,25 @@ public final class PageExtractor {
                 windowExhausted = true;
                 break;
             }
-            requireTrackableIds(page.ids());
-            ahead = readAhead(job, page.next());
-            List<MessageBatch> batches = tracking.recordPage(
-                    job, executionId, page.ids(), settings.batchSize(), page.next(), clock.instant());
+            ahead = readAhead(job, page.next(), deadline);
+            // an id the table cannot hold fails alone, with its reason; the adapter accounts for every other id
+            RejectedMessage.Split split = RejectedMessage.split(page.ids());
+            BatchOutbox.RecordedPage recorded = outbox.recordPage(
+                    job,
+                    executionId,
+                    page.only(split.trackable()),
+                    split.rejected(),
+                    settings.batchSize(),
+                    clock.instant());
+            requireWholePage(jobId, page.ids().size(), recorded.account());
+            List<MessageBatch> batches = recorded.batches();
+            if (!split.rejected().isEmpty()) {
+                log.warn(
+                        "job {}: {} message(s) rejected, first: {}",
+                        jobId,
+                        split.rejected().size(),
+                        split.rejected().getFirst().reason());
+            }
             sender.send(batches);
             pages++;
             extracted += page.ids().size();
@@ -139,8 +157,12 @@ public final class PageExtractor {
         return job;
     }
 
-    private Future<IdPage> readAhead(JobRun job, ExtractionCursor cursor) {
-        return reader.submit(() -> index.nextPage(job.window(), cursor, settings.pageSize()));
+    /** An overloaded or briefly unreachable index (429, 503, failed shards) is waited out while the call's time allows. */
+    private Future<IdPage> readAhead(JobRun job, ExtractionCursor cursor, Deadline deadline) {
+        return reader.submit(() -> backoff.call(
+                "read ids of job " + job.jobId(),
+                () -> index.nextPage(job.window(), cursor, settings.pageSize()),
+                new Deadline(deadline.at().minus(MARGIN), deadline.clock())));
     }
 
     private static IdPage await(Future<IdPage> page) {
@@ -154,17 +176,11 @@ public final class PageExtractor {
         }
     }
 
-    /**
-     * An id the tracking table cannot hold whole must stop the job with its name, not be cut short (its row
-     * would never match) nor skipped (the message would silently miss the archive).
-     */
-    static void requireTrackableIds(List<String> ids) {
-        for (String id : ids) {
-            if (id.length() > TrackingStore.MAX_MESSAGE_ID_LENGTH) {
-                throw new IllegalStateException(
-                        "message id of " + id.length() + " characters cannot be tracked (message_tracking.message_id"
-                                + " holds " + TrackingStore.MAX_MESSAGE_ID_LENGTH + "): " + id.substring(0, 80) + "…");
-            }
+    /** The page's account must cover every id read (the adapter checks each id; this checks the sum). */
+    static void requireWholePage(long jobId, int read, PageAccount account) {
+        if (account.read() != read || account.recorded() + account.alreadyTracked() + account.rejected() != read) {
+            throw new PageAccount.UnaccountedIdsException("page of job " + jobId + ": " + read + " ids read, " + account
+                    + " accounted for: a write left ids out");
         }
     }
 
@@ -181,7 +197,7 @@ public final class PageExtractor {
         /** Sends the batches left in status created (the outbox); true when there were any. */
         boolean sendUnsent() {
             refused = 0;
-            List<MessageBatch> unsent = tracking.unsentBatches(jobId);
+            List<MessageBatch> unsent = outbox.unsentBatches(jobId, clock.instant());
             if (!unsent.isEmpty()) {
                 log.info("job {}: sending {} batches left unsent earlier", jobId, unsent.size());
                 send(unsent);
@@ -195,7 +211,7 @@ public final class PageExtractor {
             }
             int[] accepted = {0};
             queue.send(batches, ids -> {
-                tracking.markEnqueued(ids, clock.instant());
+                outbox.markEnqueued(ids, clock.instant());
                 accepted[0] += ids.size();
             });
             sent += accepted[0];

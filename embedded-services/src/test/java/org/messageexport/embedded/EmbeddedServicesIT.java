@@ -184,15 +184,7 @@ class EmbeddedServicesIT {
 
     @Test
     void s3_putsGetsAndListsWithChecksum_andObjectsAreFiles() throws Exception {
-        AwsEndpoint ep = services.s3();
-        try (S3Client s3 = S3Client.builder()
-                .endpointOverride(ep.url())
-                .region(Region.of(ep.region()))
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
-                .httpClient(ApacheHttpClient.create())
-                .build()) {
+        try (S3Client s3 = services.s3Client()) {
             s3.createBucket(b -> b.bucket("probe-bucket"));
             byte[] body = "{\"message_id\":\"m1\"}".getBytes(StandardCharsets.UTF_8);
             byte[] md5 = MessageDigest.getInstance("MD5").digest(body);

@@ -1,6 +1,7 @@
 package org.messageexport.extractor;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import org.messageexport.config.StateMachineTask;
 import org.messageexport.job.ProgressCheck;
 import org.messageexport.job.ProgressReport;
 import org.messageexport.observability.Metrics;
@@ -30,7 +31,7 @@ public final class CheckProgressHandler extends TaskHandler<JobTaskInput, Progre
                     input.requiredJobId(),
                     input.executionId(),
                     input.polls() == null ? 0 : input.polls(),
-                    Metrics.toStdout("check-progress"));
+                    Metrics.toStdout(StateMachineTask.CHECK_PROGRESS.functionName()));
         }
     }
 }

@@ -3,6 +3,7 @@ package org.messageexport.extractor;
 import com.amazonaws.services.lambda.runtime.Context;
 import java.time.Clock;
 import java.time.Duration;
+import org.messageexport.config.StateMachineTask;
 import org.messageexport.domain.Deadline;
 import org.messageexport.job.ExtractResult;
 import org.messageexport.job.PageExtractor;
@@ -42,7 +43,7 @@ public final class ExtractPageHandler extends TaskHandler<JobTaskInput, ExtractR
                     input.requiredJobId(),
                     input.executionId(),
                     Deadline.after(budget, clock),
-                    Metrics.toStdout("extract-page"));
+                    Metrics.toStdout(StateMachineTask.EXTRACT_PAGE.functionName()));
         }
     }
 }

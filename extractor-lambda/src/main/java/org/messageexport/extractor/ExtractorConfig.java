@@ -1,6 +1,7 @@
 package org.messageexport.extractor;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.messageexport.config.AwsEndpointConfig;
@@ -10,7 +11,11 @@ import org.messageexport.config.ElasticsearchConfig;
 import org.messageexport.config.Env;
 import org.messageexport.config.EnvNames;
 import org.messageexport.config.JobSettings;
+import org.messageexport.config.ObjectKeySettings;
 import org.messageexport.config.SecretLookup;
+import org.messageexport.config.SideCollections;
+import org.messageexport.domain.ObjectKeyScheme;
+import org.messageexport.domain.SideCollection;
 
 /**
  * What the Step Functions task functions read, once, at start. Each function is given only what its
@@ -22,10 +27,11 @@ public record ExtractorConfig(
         JobSettings job,
         Duration progressMaxWait,
         Optional<ElasticsearchConfig> elasticsearch,
+        List<SideCollection> sideCollections,
         Optional<String> queueUrl,
         AwsEndpointConfig sqs,
         Optional<String> bucket,
-        String keyPrefix,
+        ObjectKeyScheme keys,
         AwsEndpointConfig s3) {
 
     public static ExtractorConfig fromEnv(Map<String, String> variables, SecretLookup secrets) {
@@ -35,10 +41,11 @@ public record ExtractorConfig(
                 JobSettings.from(env),
                 env.duration(EnvNames.PROGRESS_MAX_WAIT, Duration.ofMinutes(2)),
                 env.optional(EnvNames.ES_URL).map(url -> ElasticsearchConfig.from(env, secrets)),
+                SideCollections.from(env),
                 env.optional(EnvNames.QUEUE_URL),
                 AwsEndpointConfig.from(env, EnvNames.SQS_ENDPOINT),
                 env.optional(EnvNames.BUCKET),
-                env.string(EnvNames.KEY_PREFIX, "exports"),
+                ObjectKeySettings.from(env),
                 AwsEndpointConfig.from(env, EnvNames.S3_ENDPOINT));
     }
 
@@ -54,7 +61,7 @@ public record ExtractorConfig(
         return bucket.orElseThrow(() -> missing(EnvNames.BUCKET));
     }
 
-    private static ConfigException missing(String name) {
+    static ConfigException missing(String name) {
         return new ConfigException(name + " is required by this function but not set");
     }
 }

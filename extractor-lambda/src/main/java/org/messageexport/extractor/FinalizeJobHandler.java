@@ -1,6 +1,7 @@
 package org.messageexport.extractor;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import org.messageexport.config.StateMachineTask;
 import org.messageexport.job.FinalizeResult;
 import org.messageexport.job.JobFinalizer;
 import org.messageexport.observability.Metrics;
@@ -26,7 +27,10 @@ public final class FinalizeJobHandler extends TaskHandler<JobTaskInput, Finalize
     @Override
     protected FinalizeResult handle(JobTaskInput input, Context context) {
         try (var job = MDC.putCloseable("jobId", String.valueOf(input.jobId()))) {
-            return finalizer.finalizeJob(input.requiredJobId(), input.executionId(), Metrics.toStdout("finalize-job"));
+            return finalizer.finalizeJob(
+                    input.requiredJobId(),
+                    input.executionId(),
+                    Metrics.toStdout(StateMachineTask.FINALIZE_JOB.functionName()));
         }
     }
 }

@@ -9,7 +9,8 @@ public final class MarkJobFailedHandler extends TaskHandler<MarkJobFailedHandler
     /** The whole state: jobId once planned, executionId, and the caught error {Error, Cause}. */
     public record Input(Long jobId, String executionId, JsonNode error) {}
 
-    public record Output(Long jobId, boolean marked) {}
+    /** {@code reason}: the error in one line (its message), the execution's failure cause. */
+    public record Output(Long jobId, boolean marked, String reason) {}
 
     private final JobFailureRecorder recorder;
 
@@ -31,7 +32,16 @@ public final class MarkJobFailedHandler extends TaskHandler<MarkJobFailedHandler
         JsonNode error = input.error();
         String name = error == null ? null : error.path("Error").asText(null);
         String cause = error == null ? null : causeMessage(error.path("Cause").asText(null));
-        return new Output(input.jobId(), recorder.recordFailure(input.jobId(), input.executionId(), name, cause));
+        boolean marked = recorder.recordFailure(input.jobId(), input.executionId(), name, cause);
+        return new Output(input.jobId(), marked, reason(name, cause));
+    }
+
+    /** The cause's message, else the error's name: never empty, never the Lambda error's JSON. */
+    static String reason(String name, String cause) {
+        if (cause != null && !cause.isBlank()) {
+            return cause.strip().lines().findFirst().orElse(cause);
+        }
+        return name == null || name.isBlank() ? "unknown error" : name;
     }
 
     /** A Lambda function error's Cause is the error payload as JSON: keep its message. */

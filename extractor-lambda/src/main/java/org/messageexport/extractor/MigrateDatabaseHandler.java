@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the Flyway migrations; invoked by the CDK trigger after each deployment (whatever its
- * payload). A failure throws, which fails the deployment.
+ * Applies the Flyway migrations; invoked by the CDK trigger during each deployment that changes it, before any
+ * SnapStart version is published (whatever its payload). A failure throws, which fails the deployment. Building it
+ * reads the environment only: the secret is read and the pool opened per invocation.
  */
 public final class MigrateDatabaseHandler implements RequestStreamHandler {
     private static final Logger log = LoggerFactory.getLogger(MigrateDatabaseHandler.class);
@@ -31,6 +32,10 @@ public final class MigrateDatabaseHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+        // read fresh on each (rare) invocation, and here, so that a secret that cannot be read fails with its own
+        // message rather than as a pool timeout
+        config.credentials().forget();
+        config.credentials().current();
         try (HikariDataSource ds = MySqlDatabase.pool(config, "migrate")) {
             int applied = MySqlDatabase.migrate(ds);
             log.info("database migrated: {} migrations applied", applied);

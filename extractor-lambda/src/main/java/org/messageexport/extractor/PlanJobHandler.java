@@ -6,10 +6,12 @@ import java.time.LocalDate;
 import java.util.Optional;
 import org.messageexport.config.ConfigException;
 import org.messageexport.config.Env;
+import org.messageexport.config.StateMachineTask;
 import org.messageexport.job.InvalidRequestException;
 import org.messageexport.job.JobPlanner;
 import org.messageexport.job.PlanRequest;
 import org.messageexport.job.PlanResult;
+import org.messageexport.observability.Metrics;
 
 /** "Plan job": which window this execution works on, if any. */
 public final class PlanJobHandler extends TaskHandler<PlanJobHandler.Input, PlanResult> {
@@ -33,13 +35,21 @@ public final class PlanJobHandler extends TaskHandler<PlanJobHandler.Input, Plan
 
     @Override
     protected PlanResult handle(Input input, Context context) {
-        return planner.plan(request(input));
+        return planner.plan(request(input), Metrics.toStdout(StateMachineTask.PLAN_JOB.functionName()));
     }
 
     static PlanRequest request(Input input) {
         JsonNode r = input.request();
         if (r != null && !r.isNull() && !r.isObject()) {
             throw new InvalidRequestException("execution input must be a JSON object, got " + r.getNodeType());
+        }
+        if (r != null) {
+            for (String key : (Iterable<String>) r::fieldNames) {
+                if (!PlanRequest.FIELDS.contains(key)) {
+                    throw new InvalidRequestException("execution input has an unknown key '" + key + "'; allowed: "
+                            + String.join(", ", PlanRequest.FIELDS) + " (none: the next scheduled window)");
+                }
+            }
         }
         return new PlanRequest(input.executionId(), date(r, "startDate"), date(r, "endDate"), flag(r, "reexport"));
     }

@@ -3,7 +3,6 @@ package org.messageexport.extractor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -25,39 +24,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.messageexport.adapter.elasticsearch.ElasticsearchClients;
-import org.messageexport.adapter.elasticsearch.ElasticsearchMessageIndex;
-import org.messageexport.adapter.lambda.LocalLambdaContext;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.messageexport.adapter.mysql.MySqlBatchOutbox;
 import org.messageexport.adapter.mysql.MySqlJobStore;
-import org.messageexport.adapter.mysql.MySqlTrackingStore;
-import org.messageexport.config.ElasticsearchConfig;
+import org.messageexport.adapter.search.SearchAdapters;
 import org.messageexport.config.EnvNames;
+import org.messageexport.config.SearchEngine;
 import org.messageexport.config.SecretLookup;
 import org.messageexport.domain.Deadline;
+import org.messageexport.domain.ExtractionCursor;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.EmbeddedServicesExtension;
 import org.messageexport.job.PageExtractor;
+import org.messageexport.localkit.LocalEndpoints;
+import org.messageexport.localkit.LocalLambdaContext;
+import org.messageexport.localkit.SampleDataSeeder;
 import org.messageexport.observability.Metrics;
 import org.messageexport.port.BatchQueue;
-import org.messageexport.sample.SampleDataSeeder;
 import org.messageexport.testing.TestQueues;
 import org.messageexport.testing.TestServices;
 
-/** Extraction on the embedded real services: Elasticsearch ids → MySQL rows and batches → SQS. */
+/**
+ * Extraction on the embedded real services: message ids from Elasticsearch 8.19 and from OpenSearch 3.9 (the same
+ * suite on each) → MySQL rows and batches → SQS.
+ */
 @ExtendWith(EmbeddedServicesExtension.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(SearchEngine.class)
 class ExtractionIT {
     static final LocalDate DAY1 = LocalDate.of(2026, 11, 1);
     static final LocalDate DAY2 = DAY1.plusDays(1);
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-10T12:00:00Z"), ZoneOffset.UTC);
     static final ObjectMapper JSON = new ObjectMapper();
     static SampleDataSeeder.Seeded seeded;
-    static ElasticsearchClient es;
+
+    @Parameter
+    SearchEngine engine;
 
     private final EmbeddedServices services;
     private final DataSource ds;
@@ -71,12 +82,10 @@ class ExtractionIT {
         this.queues = new TestQueues(services.sqs());
     }
 
-    @BeforeAll
-    static void seed(EmbeddedServices services) throws Exception {
-        es = ElasticsearchClients.create(ElasticsearchConfig.from(
-                new org.messageexport.config.Env(TestServices.environment(services, null, null)), SecretLookup.NONE));
+    @BeforeParameterizedClassInvocation
+    static void seed(SearchEngine engine, EmbeddedServices services) throws Exception {
         // 25,000 messages over 3 days, ~40% in the middle day
-        seeded = new SampleDataSeeder(es)
+        seeded = new SampleDataSeeder(LocalEndpoints.of(services, engine).elasticsearch())
                 .seed(new SampleDataSeeder.Spec(25_000, DAY1, new double[] {0.3, 0.4, 0.3}, 0, 200, 7), n -> {});
     }
 
@@ -93,7 +102,8 @@ class ExtractionIT {
     }
 
     private ExtractorRuntime runtime(Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>(TestServices.environment(services, "exports", queueUrl));
+        Map<String, String> env =
+                new HashMap<>(LocalEndpoints.of(services, engine).environment("exports", queueUrl));
         env.putAll(overrides);
         ExtractorRuntime r = new ExtractorRuntime(ExtractorConfig.fromEnv(env, SecretLookup.NONE), CLOCK);
         runtimes.add(r);
@@ -188,6 +198,56 @@ class ExtractionIT {
         assertThat(sentIds).isEqualTo(rows);
     }
 
+    /**
+     * SnapStart's hooks on live task functions, in the order Lambda calls them: a job planned, the checkpoint (every
+     * pool and socket closed), the restore, then the window extracted, which reads the database secret again.
+     */
+    @Test
+    void checkpointThenRestore_closesEveryConnection_andTheRestoredFunctionReadsItsSecretAgain() throws Exception {
+        Map<String, String> env =
+                new HashMap<>(LocalEndpoints.of(services, engine).environment("exports", queueUrl));
+        String user = env.remove(EnvNames.DB_USERNAME);
+        String password = env.remove(EnvNames.DB_PASSWORD);
+        env.put(EnvNames.DB_SECRET_ARN, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:export/db-AbCdEf");
+        AtomicInteger secretReads = new AtomicInteger();
+        ExtractorRuntime runtime = new ExtractorRuntime(
+                ExtractorConfig.fromEnv(env, arn -> {
+                    secretReads.incrementAndGet();
+                    return Map.of("username", user, "password", password == null ? "" : password);
+                }),
+                CLOCK);
+        runtimes.add(runtime);
+        PlanJobHandler plan = new PlanJobHandler(runtime);
+        ExtractPageHandler extract = new ExtractPageHandler(runtime);
+        assertThat(runtime.connected())
+                .as("building the functions connects nothing")
+                .isFalse();
+        assertThat(secretReads).as("building the functions reads no secret").hasValue(0);
+
+        JsonNode planned = invoke(
+                plan,
+                "{\"request\":{\"startDate\":\"" + DAY2 + "\",\"endDate\":\"" + DAY2.plusDays(1)
+                        + "\"},\"executionId\":\"exec-snap\"}",
+                Duration.ofMinutes(1));
+        long jobId = planned.get("jobId").asLong();
+        assertThat(secretReads).hasValue(1);
+
+        runtime.beforeCheckpoint(null);
+        assertThat(runtime.connected())
+                .as("nothing open goes into the snapshot")
+                .isFalse();
+        runtime.afterRestore(null);
+
+        JsonNode result;
+        do {
+            result = invoke(extract, "{\"jobId\":" + jobId + ",\"executionId\":\"exec-snap\"}", Duration.ofMinutes(15));
+        } while (!result.get("done").asBoolean());
+        assertThat(trackedRows(jobId).keySet()).isEqualTo(new HashSet<>(seeded.idsIn(DAY2)));
+        assertThat(secretReads)
+                .as("the restored function read its secret again")
+                .hasValue(2);
+    }
+
     @Test
     void extract_tracksExactlyTheWindowsIds_in500Batches_eachSentOnce() throws Exception {
         ExtractorRuntime runtime = runtime(Map.of());
@@ -239,17 +299,17 @@ class ExtractionIT {
         long jobId = planDay2(runtime, "exec-3");
         var config = runtime.config();
         var jobs = new MySqlJobStore(ds);
-        var tracking = new MySqlTrackingStore(ds);
-        var index = new ElasticsearchMessageIndex(es, config.requireElasticsearch(), Duration.ofMinutes(5));
+        var outbox = new MySqlBatchOutbox(ds);
+        var index = SearchAdapters.of(config.requireElasticsearch()).messageIndex(Duration.ofMinutes(5));
         BatchQueue crashing = (batches, onAccepted) -> {
             throw new IllegalStateException("injected crash after the page was committed");
         };
-        PageExtractor crashingExtractor = new PageExtractor(jobs, tracking, index, crashing, config.job(), CLOCK);
+        PageExtractor crashingExtractor = new PageExtractor(jobs, outbox, index, crashing, config.job(), CLOCK);
         Deadline onePage = Deadline.after(Duration.ZERO, CLOCK);
 
         assertThatThrownBy(() -> crashingExtractor.extract(jobId, "exec-3", onePage, Metrics.toStdout("test")))
                 .hasMessageContaining("injected crash");
-        assertThat(tracking.unsentBatches(jobId)).hasSize(10);
+        assertThat(outbox.unsentBatches(jobId, CLOCK.instant())).hasSize(10);
         assertThat(queues.depth(queueUrl)).isZero();
 
         extractUntilDone(runtime, jobId, "exec-3", Duration.ofMinutes(15));
@@ -277,7 +337,9 @@ class ExtractionIT {
             pit = rs.getString(1);
         }
         assertThat(pit).isNotBlank();
-        assertThat(es.closePointInTime(c -> c.id(pit)).succeeded()).isTrue();
+        var index = SearchAdapters.of(runtime.config().requireElasticsearch());
+        index.messageIndex(Duration.ofMinutes(1)).release(new ExtractionCursor(pit, null));
+        index.connection().close();
 
         extractUntilDone(runtime, jobId, "exec-4", Duration.ofMinutes(15));
 
@@ -291,10 +353,12 @@ class ExtractionIT {
         List<String> earlier = seeded.idsIn(DAY2).subList(0, 123);
         try (Connection c = ds.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO message_tracking (message_id, batch_id, status, start_date, job_id)"
-                                + " VALUES (?, 1, 'completed', '2026-10-01', 999)")) {
+                        "INSERT INTO message_tracking (message_id, message_date, batch_id, status, start_date, job_id)"
+                                + " VALUES (?, ?, 1, 'completed', ?, 999)")) {
             for (String id : earlier) {
                 ps.setString(1, id);
+                ps.setDate(2, java.sql.Date.valueOf(DAY2));
+                ps.setDate(3, java.sql.Date.valueOf(DAY2));
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.iam.Grant;
+import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.kms.Key;
@@ -158,13 +160,18 @@ public final class ArchiveBucket extends Construct {
         return key.isPresent() ? SSE_KMS : SSE_S3;
     }
 
-    /** PutObject (and the KMS data-key actions) on keys under the export prefix only. */
+    /**
+     * {@code s3:PutObject} on keys under the export prefix, and with a KMS bucket {@code kms:GenerateDataKey} on its
+     * key: what a single PUT needs, nothing more. Not {@code bucket.grantPut}: that adds object retention, legal hold,
+     * tagging and multipart-abort rights that the functions never use (a writer that can set a retention or a legal
+     * hold can lock objects for years).
+     */
     public void grantPutExports(IGrantable grantee) {
-        bucket.grantPut(grantee, keyPrefix + "/*");
-    }
-
-    /** Read back what is under the export prefix (the manifest). */
-    public void grantReadExports(IGrantable grantee) {
-        bucket.grantRead(grantee, keyPrefix + "/*");
+        Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
+                .grantee(grantee)
+                .actions(List.of("s3:PutObject"))
+                .resourceArns(List.of(bucket.arnForObjects(keyPrefix + "/*")))
+                .build());
+        key.ifPresent(k -> k.grant(grantee, "kms:GenerateDataKey"));
     }
 }

@@ -9,22 +9,26 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretAttributes;
 import software.constructs.Construct;
 
-/** The existing Secrets Manager secrets with the Elasticsearch and MySQL credentials, imported by ARN. */
+/**
+ * The existing Secrets Manager secrets with the search cluster's (none when the functions sign with SigV4) and MySQL's
+ * credentials, imported by ARN.
+ */
 public final class ConnectionSecrets extends Construct {
-    private final ISecret elasticsearch;
+    private final Optional<ISecret> elasticsearch;
     private final ISecret database;
 
     public ConnectionSecrets(Construct scope, String id, ExportSettings.Connections props) {
         super(scope, id);
         // A complete ARN (with the -XXXXXX suffix) makes the read grant name exactly this secret.
         Optional<IKey> key = props.secretsKmsKeyArn().map(arn -> Key.fromKeyArn(this, "Key", arn));
-        elasticsearch = Secret.fromSecretAttributes(
-                this,
-                "Elasticsearch",
-                SecretAttributes.builder()
-                        .secretCompleteArn(props.esSecretArn())
-                        .encryptionKey(key.orElse(null))
-                        .build());
+        elasticsearch = props.esSecretArn()
+                .map(arn -> Secret.fromSecretAttributes(
+                        this,
+                        "Elasticsearch",
+                        SecretAttributes.builder()
+                                .secretCompleteArn(arn)
+                                .encryptionKey(key.orElse(null))
+                                .build()));
         database = Secret.fromSecretAttributes(
                 this,
                 "Database",
@@ -34,7 +38,7 @@ public final class ConnectionSecrets extends Construct {
                         .build());
     }
 
-    public ISecret elasticsearch() {
+    public Optional<ISecret> elasticsearch() {
         return elasticsearch;
     }
 
@@ -47,6 +51,6 @@ public final class ConnectionSecrets extends Construct {
     }
 
     public void grantReadElasticsearch(IGrantable grantee) {
-        elasticsearch.grantRead(grantee);
+        elasticsearch.ifPresent(secret -> secret.grantRead(grantee));
     }
 }

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.messageexport.config.ConfigException;
 
 /**
  * Typed access to the app's settings. A key is looked up in the CDK context ({@code cdk.json},
@@ -67,6 +69,23 @@ public final class ContextSource {
             throw invalid(key, "expected " + expected + ", got '" + v + "'");
         });
         return value.orElse(defaultValue);
+    }
+
+    /**
+     * A value checked by one of common's parsers ({@code SettingFormat}, {@code TransportSecurity}), the same that the
+     * functions apply to the environment variable it becomes: its failure names the context key.
+     */
+    public <T> Optional<T> optionalParsed(String key, BiFunction<String, String, T> parser) {
+        return optionalString(key).map(value -> parsed(key, value, parser));
+    }
+
+    /** {@link #optionalParsed} for a value already read. */
+    public static <T> T parsed(String key, String value, BiFunction<String, String, T> parser) {
+        try {
+            return parser.apply(key, value);
+        } catch (ConfigException e) {
+            throw invalid(key, e.problem());
+        }
     }
 
     public Optional<String> optionalMatching(String key, Pattern pattern, String expected) {

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.messageexport.config.StateMachineTask;
 import org.messageexport.statemachine.StateMachineDefinition;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
@@ -25,22 +25,20 @@ import software.constructs.Construct;
 /**
  * The export job's state machine, from the {@code statemachine} module's ASL file: each
  * placeholder becomes the ARN of a task function's alias (the published, SnapStart version), and
- * the state machine may invoke exactly those aliases.
+ * the state machine may invoke exactly those aliases. The execution timeout is the definition's own
+ * {@code TimeoutSeconds} (the stack sets it from {@code stateMachineTimeoutMinutes}): CDK's
+ * {@code timeout} property does not reach a definition given as text.
  */
 public final class ExportStateMachine extends Construct {
     public record Props(
-            StateMachineDefinition definition,
-            ExtractorFunctions functions,
-            int timeoutMinutes,
-            boolean tracing,
-            int logRetentionDays) {}
+            StateMachineDefinition definition, ExtractorFunctions functions, boolean tracing, int logRetentionDays) {}
 
     private final StateMachine stateMachine;
 
     public ExportStateMachine(Construct scope, String id, Props props) {
         super(scope, id);
         Map<String, String> substitutions = new LinkedHashMap<>();
-        for (ExtractorTask task : ExtractorTask.values()) {
+        for (StateMachineTask task : StateMachineTask.values()) {
             substitutions.put(
                     task.placeholder(), props.functions().function(task).alias().getFunctionArn());
         }
@@ -58,7 +56,6 @@ public final class ExportStateMachine extends Construct {
                 .stateMachineType(StateMachineType.STANDARD)
                 .definitionBody(DefinitionBody.fromString(props.definition().text()))
                 .definitionSubstitutions(substitutions)
-                .timeout(Duration.minutes(props.timeoutMinutes()))
                 .tracingEnabled(props.tracing())
                 .logs(LogOptions.builder()
                         .destination(logs)
@@ -66,7 +63,7 @@ public final class ExportStateMachine extends Construct {
                         .includeExecutionData(true)
                         .build())
                 .build();
-        for (ExtractorTask task : ExtractorTask.values()) {
+        for (StateMachineTask task : StateMachineTask.values()) {
             props.functions().function(task).alias().grantInvoke(stateMachine);
         }
 

@@ -2,82 +2,59 @@ package org.messageexport.infra;
 
 import java.util.EnumMap;
 import java.util.Map;
+import org.messageexport.config.StateMachineTask;
 import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
- * The five state machine task functions, one per {@link ExtractorTask}, from the extractor jar.
- * Each gets the environment and grants its task needs: all read the MySQL secret; those that page
- * Elasticsearch read its secret; ExtractPage sends to the work queue; FinalizeJob writes and reads
- * the manifest under the export prefix.
+ * The state machine's task functions, one per row of the task table {@link StateMachineTask}, from the extractor jar.
+ * Each gets the environment, secrets and grants that its row's needs map to ({@link FunctionAccess}): all use MySQL;
+ * those that read Elasticsearch get its URL and secret; ExtractPage sends to the work queue; FinalizeJob writes the
+ * manifest under the export prefix (and reads nothing there).
  */
 public final class ExtractorFunctions extends Construct {
     public record Props(
             Code code,
             ExportSettings.Functions sizes,
-            ExportSettings.Connections connections,
             Map<String, String> jobEnvironment,
-            ConnectionSecrets secrets,
-            ArchiveBucket archive,
-            WorkQueue workQueue,
+            FunctionAccess access,
             FunctionNetwork network,
             boolean tracing,
             int logRetentionDays) {}
 
-    private final Map<ExtractorTask, JavaFunction> functions = new EnumMap<>(ExtractorTask.class);
+    private final Map<StateMachineTask, JavaFunction> functions = new EnumMap<>(StateMachineTask.class);
 
     public ExtractorFunctions(Construct scope, String id, Props props) {
         super(scope, id);
-        for (ExtractorTask task : ExtractorTask.values()) {
-            FunctionEnvironment environment = new FunctionEnvironment().database(props.connections());
-            if (task.elasticsearch()) {
-                environment.elasticsearch(props.connections());
-            }
-            if (task.sendsBatches()) {
-                environment.queue(props.workQueue());
-            }
-            if (task.writesManifest()) {
-                environment.archive(props.archive());
-            }
-            environment.settings(props.jobEnvironment());
-
+        for (StateMachineTask task : StateMachineTask.values()) {
             JavaFunction function = new JavaFunction(
                     this,
                     task.id(),
                     new JavaFunction.Props(
-                            task.handler(),
+                            task.lambdaHandler(),
                             task.description(),
                             props.code(),
                             props.sizes().extractorMemoryMb(),
-                            task == ExtractorTask.EXTRACT_PAGE
+                            task == StateMachineTask.EXTRACT_PAGE
                                     ? ExportSettings.EXTRACT_PAGE_TIMEOUT_SECONDS
                                     : props.sizes().extractorTimeoutSeconds(),
-                            environment.build(),
+                            props.access()
+                                    .environment(task.needs(), props.jobEnvironment())
+                                    .build(),
                             props.network(),
                             true,
                             props.tracing(),
                             props.logRetentionDays()));
-
-            props.secrets().grantReadDatabase(function.function());
-            if (task.elasticsearch()) {
-                props.secrets().grantReadElasticsearch(function.function());
-            }
-            if (task.sendsBatches()) {
-                props.workQueue().queue().grantSendMessages(function.function());
-            }
-            if (task.writesManifest()) {
-                props.archive().grantPutExports(function.function());
-                props.archive().grantReadExports(function.function());
-            }
+            props.access().grant(function.function(), task.needs());
             functions.put(task, function);
         }
     }
 
-    public JavaFunction function(ExtractorTask task) {
+    public JavaFunction function(StateMachineTask task) {
         return functions.get(task);
     }
 
-    public Map<ExtractorTask, JavaFunction> all() {
+    public Map<StateMachineTask, JavaFunction> all() {
         return Map.copyOf(functions);
     }
 }

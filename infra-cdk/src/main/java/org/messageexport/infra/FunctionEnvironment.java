@@ -11,15 +11,27 @@ import org.messageexport.config.EnvNames;
 final class FunctionEnvironment {
     private final Map<String, String> variables = new LinkedHashMap<>();
 
+    /** The cluster (either engine): its credentials' secret, or SigV4 for the domain's region. */
     FunctionEnvironment elasticsearch(ExportSettings.Connections connections) {
         variables.put(EnvNames.ES_URL, connections.esUrl());
-        variables.put(EnvNames.ES_SECRET_ARN, connections.esSecretArn());
+        variables.put(EnvNames.SEARCH_ENGINE, connections.searchEngine().value());
+        connections.esSecretArn().ifPresent(arn -> variables.put(EnvNames.ES_SECRET_ARN, arn));
+        connections.searchDomainRegion().ifPresent(region -> {
+            variables.put(EnvNames.SEARCH_AUTH, "sigv4");
+            variables.put(EnvNames.SEARCH_SIGV4_SERVICE, "es");
+            variables.put(EnvNames.SEARCH_REGION, region);
+        });
+        if (connections.esAllowPlainHttp()) {
+            variables.put(EnvNames.ES_ALLOW_PLAIN_HTTP, "true");
+        }
         return this;
     }
 
+    /** MySQL, always over verified TLS: every function has it, so every function also gets {@code REQUIRE_TLS}. */
     FunctionEnvironment database(ExportSettings.Connections connections) {
         variables.put(EnvNames.DB_URL, connections.dbUrl());
         variables.put(EnvNames.DB_SECRET_ARN, connections.dbSecretArn());
+        variables.put(EnvNames.REQUIRE_TLS, "true");
         return this;
     }
 
@@ -31,8 +43,12 @@ final class FunctionEnvironment {
         return this;
     }
 
+    /** The queue, and its visibility timeout: what stays stalled longer than that is sent again. */
     FunctionEnvironment queue(WorkQueue queue) {
         variables.put(EnvNames.QUEUE_URL, queue.queue().getQueueUrl());
+        variables.put(
+                EnvNames.QUEUE_VISIBILITY_TIMEOUT,
+                java.time.Duration.ofSeconds(queue.visibilityTimeoutSeconds()).toString());
         return this;
     }
 

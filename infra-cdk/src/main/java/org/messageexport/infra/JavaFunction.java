@@ -16,6 +16,7 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.lambda.Version;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
@@ -50,6 +51,7 @@ public final class JavaFunction extends Construct {
     private final Function function;
     private final Alias alias;
     private final boolean tracing;
+    private final boolean snapStart;
 
     public JavaFunction(Construct scope, String id, Props props) {
         super(scope, id);
@@ -78,6 +80,7 @@ public final class JavaFunction extends Construct {
         alias = function.addAlias(ALIAS_NAME);
 
         this.tracing = props.tracing();
+        this.snapStart = props.snapStart();
         NagSuppressions.addResourceSuppressions(
                 function,
                 List.of(
@@ -98,12 +101,8 @@ public final class JavaFunction extends Construct {
      * once all grants are made: a suppression only reaches the constructs that exist when it is added.
      */
     void suppressGrantWildcards(String keyPrefix) {
-        String prefix = keyPrefix.replaceAll("[.*()/]", "\\\\$0");
-        List<String> wildcardPatterns = new ArrayList<>(List.of(
-                // objects under the export prefix of the archive bucket (created: <Id.Arn>; existing: by name)
-                "^Resource::(<[A-Za-z0-9]+\\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)/" + prefix + "/\\*$",
-                "^Action::s3:(Abort|GetObject|GetBucket|List|DeleteObject)\\*$",
-                "^Action::kms:(GenerateDataKey|ReEncrypt)\\*$"));
+        List<String> wildcardPatterns =
+                new ArrayList<>(List.of(grantedObjectsPattern(keyPrefix), FunctionAccess.SEARCH_DOMAIN_PATHS));
         if (tracing) {
             wildcardPatterns.add("^Resource::\\*$");
         }
@@ -111,16 +110,39 @@ public final class JavaFunction extends Construct {
                 function,
                 List.of(suppressMatching(
                         "AwsSolutions-IAM5",
-                        "Wildcards come from CDK grants only: S3 object actions on keys under the export prefix (and the bucket-level"
-                                + " List/GetBucket* that grantRead adds for the manifest),"
-                                + " KMS GenerateDataKey*/ReEncrypt* on the one archive key, and (with tracing) X-Ray trace"
-                                + " writes, which have no resource-level permissions.",
+                        "The only wildcards: s3:PutObject on the object keys under the export prefix of the archive"
+                                + " bucket (the keys are the messages' ids, unknown at deploy time); with searchDomainArn,"
+                                + " es:ESHttpGet/Post on the paths of that one domain (index and API paths); with tracing the"
+                                + " X-Ray trace writes, which have no resource-level permissions. No wildcard action is"
+                                + " pre-approved.",
                         wildcardPatterns.toArray(String[]::new))),
                 true);
     }
 
+    /**
+     * The IAM5 finding of the put grant: objects under {@code <bucket>/<keyPrefix>/*} of the archive bucket (created:
+     * {@code <Id.Arn>}; existing: by name), nothing wider.
+     */
+    static String grantedObjectsPattern(String keyPrefix) {
+        String prefix = keyPrefix.replaceAll("[.*()/]", "\\\\$0");
+        return "^Resource::(<[A-Za-z0-9]+\\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)/" + prefix + "/\\*$";
+    }
+
     public Function function() {
         return function;
+    }
+
+    /** True when its versions are published with a SnapStart snapshot (the constructor runs at publish time). */
+    public boolean snapStart() {
+        return snapStart;
+    }
+
+    /**
+     * The version published from the current code and configuration, which the alias points at: with SnapStart,
+     * publishing it runs the handler's constructor and takes the snapshot.
+     */
+    public Version version() {
+        return function.getCurrentVersion();
     }
 
     /** What the state machine, the event source and the trigger invoke. */

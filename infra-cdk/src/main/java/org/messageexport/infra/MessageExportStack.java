@@ -1,7 +1,9 @@
 package org.messageexport.infra;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.messageexport.statemachine.StateMachineDefinition;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
@@ -19,12 +21,16 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
-/** The whole export: bucket, queue, functions, schema migration, state machine, schedule, alarms. */
+/**
+ * The whole export: bucket, queue, functions, schema migration, state machine, schedule, alarms; the worker as a
+ * function on the queue's event source (workerMode=lambda, the default) or as a fleet of instances (workerMode=fleet).
+ */
 public final class MessageExportStack extends Stack {
     private final ArchiveBucket archive;
     private final WorkQueue workQueue;
     private final ExtractorFunctions extractor;
-    private final WorkerFunction worker;
+    private final Optional<WorkerFunction> worker;
+    private final Optional<WorkerFleet> fleet;
     private final SchemaMigration migration;
     private final ExportStateMachine stateMachine;
     private final ExportSchedule schedule;
@@ -40,7 +46,14 @@ public final class MessageExportStack extends Stack {
         // Checked first: a missing jar is the most common reason a synth fails.
         Code extractorCode =
                 LambdaArtifact.jar(settings.artifacts().extractorJar(), "extractorJar", "extractor-lambda");
-        Code workerCode = LambdaArtifact.jar(settings.artifacts().workerJar(), "workerJar", "worker-lambda");
+        boolean lambdaWorker = settings.workerMode() == ExportSettings.WorkerMode.LAMBDA;
+        Optional<Code> workerCode = lambdaWorker
+                ? Optional.of(LambdaArtifact.jar(settings.artifacts().workerJar(), "workerJar", "worker-lambda"))
+                : Optional.empty();
+        Optional<Path> serviceDistribution = lambdaWorker
+                ? Optional.empty()
+                : Optional.of(
+                        WorkerFleet.checkedDistribution(settings.artifacts().serviceDistribution()));
         ExportSettings.Functions sizes = settings.functions();
         ExportSettings.Observability observability = settings.observability();
 
@@ -54,54 +67,82 @@ public final class MessageExportStack extends Stack {
                         sizes.workerTimeoutSeconds(), sizes.workerBatchingWindowSeconds(),
                         settings.queue().maxReceiveCount(), settings.queue().dlqRetentionDays()));
 
-        extractor = new ExtractorFunctions(
+        FunctionAccess access = new FunctionAccess(settings.connections(), secrets, archive, workQueue);
+        ServiceAccess serviceAccess = new ServiceAccess(
                 this,
-                "Extractor",
-                new ExtractorFunctions.Props(
-                        extractorCode,
-                        sizes,
-                        settings.connections(),
-                        settings.jobEnvironment(),
-                        secrets,
-                        archive,
-                        workQueue,
-                        network,
-                        observability.tracing(),
-                        observability.logRetentionDays()));
-        worker = new WorkerFunction(
-                this,
-                "Worker",
-                new WorkerFunction.Props(
-                        workerCode,
-                        sizes,
-                        settings.connections(),
-                        settings.workerEnvironment(),
-                        secrets,
-                        archive,
-                        workQueue,
-                        network,
-                        observability.tracing(),
-                        observability.logRetentionDays()));
+                "ServiceAccess",
+                new ServiceAccess.Props(
+                        network.securityGroups(),
+                        settings.network().dbSecurityGroupId(),
+                        ServiceAccess.databasePort(settings.connections().dbUrl()),
+                        settings.network().esSecurityGroupId(),
+                        ServiceAccess.elasticsearchPort(settings.connections().esUrl())));
         migration = new SchemaMigration(
                 this,
                 "SchemaMigration",
                 new SchemaMigration.Props(
                         extractorCode,
                         sizes.migrateTimeoutSeconds(),
-                        settings.connections(),
-                        secrets,
+                        access,
                         network,
                         observability.tracing(),
-                        observability.logRetentionDays(),
-                        List.of(extractor, worker)));
+                        observability.logRetentionDays()));
+        migration.runAfter(List.of(serviceAccess));
+
+        extractor = new ExtractorFunctions(
+                this,
+                "Extractor",
+                new ExtractorFunctions.Props(
+                        extractorCode,
+                        sizes,
+                        settings.jobEnvironment(),
+                        access,
+                        network,
+                        observability.tracing(),
+                        observability.logRetentionDays()));
+        worker = workerCode.map(code -> new WorkerFunction(
+                this,
+                "Worker",
+                new WorkerFunction.Props(
+                        code,
+                        sizes,
+                        settings.workerEnvironment(),
+                        access,
+                        workQueue,
+                        network,
+                        observability.tracing(),
+                        observability.logRetentionDays())));
+        fleet = serviceDistribution.map(dir -> new WorkerFleet(
+                this,
+                "WorkerFleet",
+                new WorkerFleet.Props(
+                        dir,
+                        settings.fleet(),
+                        sizes.workerTimeoutSeconds(),
+                        settings.workerEnvironment(),
+                        access,
+                        workQueue,
+                        network,
+                        observability.logRetentionDays())));
+        // publishing a SnapStart version runs the handler's constructor, the worker's mapping starts invocations and
+        // the fleet's instances start workers: all come after the migrations, so that what they start finds the
+        // schema it was built for
+        List<Construct> afterMigration = new ArrayList<>();
+        for (IConstruct child : getNode().findAll()) {
+            if (child instanceof JavaFunction function && function.snapStart()) {
+                afterMigration.add(function.version());
+            }
+        }
+        worker.ifPresent(w -> afterMigration.add(w.eventSource()));
+        fleet.ifPresent(afterMigration::add);
+        migration.runBefore(afterMigration);
 
         stateMachine = new ExportStateMachine(
                 this,
                 "ExportJob",
                 new ExportStateMachine.Props(
-                        definition,
+                        definition.withTimeoutSeconds(settings.schedule().stateMachineTimeoutMinutes() * 60L),
                         extractor,
-                        settings.schedule().stateMachineTimeoutMinutes(),
                         observability.tracing(),
                         observability.logRetentionDays()));
         schedule = new ExportSchedule(
@@ -119,6 +160,7 @@ public final class MessageExportStack extends Stack {
                         workQueue.deadLetterQueue(),
                         settings.queue().oldestMessageAlarmSeconds(),
                         stateMachine.stateMachine(),
+                        observability.lagAlarmDays(),
                         observability.alarmEmail()));
 
         CfnOutput.Builder.create(this, "StateMachineArn")
@@ -212,8 +254,14 @@ public final class MessageExportStack extends Stack {
         return extractor;
     }
 
-    public WorkerFunction worker() {
+    /** The worker function (workerMode=lambda). */
+    public Optional<WorkerFunction> worker() {
         return worker;
+    }
+
+    /** The worker fleet (workerMode=fleet). */
+    public Optional<WorkerFleet> fleet() {
+        return fleet;
     }
 
     public SchemaMigration migration() {

@@ -27,11 +27,13 @@ public final class WorkQueue extends Construct {
     private final Queue queue;
     private final Queue deadLetterQueue;
     private final int maxReceiveCount;
+    private final int visibilityTimeoutSeconds;
 
     public WorkQueue(Construct scope, String id, Props props) {
         super(scope, id);
         this.maxReceiveCount = props.maxReceiveCount();
         int visibility = VISIBILITY_TIMEOUT_FACTOR * props.workerTimeoutSeconds() + props.batchingWindowSeconds();
+        this.visibilityTimeoutSeconds = visibility;
         if (visibility > MAX_VISIBILITY_SECONDS) {
             throw ContextSource.invalid(
                     "workerTimeoutSeconds",
@@ -56,6 +58,11 @@ public final class WorkQueue extends Construct {
 
     public Queue queue() {
         return queue;
+    }
+
+    /** The work queue's visibility timeout. */
+    public int visibilityTimeoutSeconds() {
+        return visibilityTimeoutSeconds;
     }
 
     /** Deliveries of a batch before SQS moves it to the DLQ; the worker gives up on its last one. */

@@ -16,6 +16,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.messageexport.config.EnvNames;
+import org.messageexport.config.StateMachineTask;
+import org.messageexport.domain.ObjectKeyScheme;
+import org.messageexport.observability.Metrics;
+import org.messageexport.observability.ScheduleMetrics;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -153,8 +157,8 @@ class MessageExportStackTest {
 
     @Test
     void jobFunctions_useSnapStart_throughAnAliasOnAPublishedVersion() {
-        for (ExtractorTask task : ExtractorTask.values()) {
-            assertSnapStartAlias(json.functionWithHandler(task.handler()));
+        for (StateMachineTask task : StateMachineTask.values()) {
+            assertSnapStartAlias(json.functionWithHandler(task.lambdaHandler()));
         }
         assertSnapStartAlias(json.functionWithHandler(WORKER));
         assertThat(properties(map(json.resources().get(json.functionWithHandler(MIGRATE)))))
@@ -175,11 +179,12 @@ class MessageExportStackTest {
 
     @Test
     void timeoutsAndMemory_comeFromTheContext_andExtractPageGetsFifteenMinutes() {
-        assertThat(properties(
-                        map(json.resources().get(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())))))
+        assertThat(properties(map(
+                        json.resources().get(json.functionWithHandler(StateMachineTask.EXTRACT_PAGE.lambdaHandler())))))
                 .containsEntry("Timeout", 900)
                 .containsEntry("MemorySize", 1024);
-        assertThat(properties(map(json.resources().get(json.functionWithHandler(ExtractorTask.PLAN_JOB.handler())))))
+        assertThat(properties(
+                        map(json.resources().get(json.functionWithHandler(StateMachineTask.PLAN_JOB.lambdaHandler())))))
                 .containsEntry("Timeout", 120)
                 .containsEntry("MemorySize", 1024);
         assertThat(properties(map(json.resources().get(json.functionWithHandler(WORKER)))))
@@ -208,27 +213,69 @@ class MessageExportStackTest {
                         EnvNames.ES_SECRET_ARN,
                         EnvNames.DB_URL,
                         EnvNames.DB_SECRET_ARN,
+                        EnvNames.REQUIRE_TLS,
                         EnvNames.BUCKET,
                         EnvNames.KEY_PREFIX,
                         EnvNames.S3_SSE,
-                        EnvNames.MAX_RECEIVE_COUNT);
+                        EnvNames.MAX_RECEIVE_COUNT,
+                        EnvNames.SEARCH_ENGINE);
         assertThat(worker)
                 .containsEntry(EnvNames.BUCKET, Map.of("Ref", archiveBucketId()))
                 .containsEntry(EnvNames.MAX_RECEIVE_COUNT, String.valueOf(redriveMaxReceiveCount()))
-                .containsEntry(EnvNames.KEY_PREFIX, "messages")
+                .containsEntry(EnvNames.KEY_PREFIX, ObjectKeyScheme.DEFAULT_PREFIX)
                 .containsEntry(EnvNames.S3_SSE, "AES256")
                 .containsEntry(EnvNames.ES_URL, "https://search.internal:9200")
                 .containsEntry(EnvNames.DB_SECRET_ARN, DB_SECRET);
 
-        assertThat(environment(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())))
+        assertThat(environment(json.functionWithHandler(StateMachineTask.EXTRACT_PAGE.lambdaHandler())))
                 .containsEntry(EnvNames.QUEUE_URL, Map.of("Ref", queueId()))
+                .containsEntry(
+                        EnvNames.QUEUE_VISIBILITY_TIMEOUT,
+                        java.time.Duration.ofSeconds(queueVisibilitySeconds()).toString())
                 .containsKeys(EnvNames.ES_URL, EnvNames.ES_SECRET_ARN, EnvNames.DB_URL, EnvNames.DB_SECRET_ARN)
                 .doesNotContainKey(EnvNames.BUCKET);
-        assertThat(environment(json.functionWithHandler(ExtractorTask.FINALIZE_JOB.handler())))
-                .containsKeys(EnvNames.BUCKET, EnvNames.KEY_PREFIX, EnvNames.S3_SSE, EnvNames.DB_URL)
-                .doesNotContainKeys(EnvNames.QUEUE_URL, EnvNames.ES_SECRET_ARN);
+        // the completeness proof counts the window in the index
+        assertThat(environment(json.functionWithHandler(StateMachineTask.FINALIZE_JOB.lambdaHandler())))
+                .containsKeys(EnvNames.BUCKET, EnvNames.KEY_PREFIX, EnvNames.S3_SSE, EnvNames.DB_URL, EnvNames.ES_URL)
+                .doesNotContainKeys(EnvNames.QUEUE_URL);
+        // stalled batches are sent again once they stayed so for the queue's visibility timeout
+        assertThat(environment(json.functionWithHandler(StateMachineTask.CHECK_PROGRESS.lambdaHandler())))
+                .containsEntry(EnvNames.QUEUE_URL, Map.of("Ref", queueId()))
+                .containsEntry(
+                        EnvNames.QUEUE_VISIBILITY_TIMEOUT,
+                        java.time.Duration.ofSeconds(queueVisibilitySeconds()).toString())
+                .doesNotContainKeys(EnvNames.BUCKET, EnvNames.ES_URL);
         assertThat(environment(json.functionWithHandler(MIGRATE)))
-                .containsOnlyKeys(EnvNames.DB_URL, EnvNames.DB_SECRET_ARN);
+                .containsOnlyKeys(EnvNames.DB_URL, EnvNames.DB_SECRET_ARN, EnvNames.REQUIRE_TLS);
+        assertThat(environment(json.functionWithHandler(StateMachineTask.PLAN_JOB.lambdaHandler())))
+                .as("PlanJob counts recent windows again for late arrivals and reads the indices' mappings for its"
+                        + " preflight")
+                .containsKeys(EnvNames.ES_URL, EnvNames.ES_SECRET_ARN)
+                .doesNotContainKeys(EnvNames.QUEUE_URL, EnvNames.BUCKET)
+                .containsEntry(EnvNames.FIRST_START_DATE, "2026-01-01");
+    }
+
+    @Test
+    void everyFunction_requiresTls_andConnectsToMySqlWithAVerifiedIdentity() {
+        json.ofType("AWS::Lambda::Function").forEach((id, function) -> {
+            if (!id.startsWith("AWSCDKTrigger")) {
+                assertThat(environment(id))
+                        .as(id)
+                        .containsEntry(EnvNames.REQUIRE_TLS, "true")
+                        .containsEntry(EnvNames.DB_URL, "jdbc:mysql://db.internal:3306/export?sslMode=VERIFY_IDENTITY")
+                        .doesNotContainKey(EnvNames.ES_ALLOW_PLAIN_HTTP);
+            }
+        });
+    }
+
+    /** The work queue's visibility timeout (the queue with a redrive policy). */
+    private int queueVisibilitySeconds() {
+        return json.ofType("AWS::SQS::Queue").values().stream()
+                .map(q -> map(map(q).get("Properties")))
+                .filter(p -> p.get("RedrivePolicy") != null)
+                .map(p -> ((Number) p.get("VisibilityTimeout")).intValue())
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The work queue's redrive policy, which the worker must know to give up on a batch's last delivery. */
@@ -271,7 +318,11 @@ class MessageExportStackTest {
     private Object prefixObjects() {
         return Map.of(
                 "Fn::Join",
-                List.of("", List.of(Map.of("Fn::GetAtt", List.of(archiveBucketId(), "Arn")), "/messages/*")));
+                List.of(
+                        "",
+                        List.of(
+                                Map.of("Fn::GetAtt", List.of(archiveBucketId(), "Arn")),
+                                "/" + ObjectKeyScheme.DEFAULT_PREFIX + "/*")));
     }
 
     @Test
@@ -285,23 +336,135 @@ class MessageExportStackTest {
     }
 
     @Test
+    void putGrant_isPutObjectAlone_withoutRetentionLegalHoldTaggingOrAbort() {
+        for (String function : List.of(
+                json.functionWithHandler(WORKER),
+                json.functionWithHandler(StateMachineTask.FINALIZE_JOB.lambdaHandler()))) {
+            assertThat(grants(function).keySet())
+                    .as(function)
+                    .filteredOn(action -> action.startsWith("s3:"))
+                    .containsExactly("s3:PutObject");
+        }
+        json.ofType("AWS::IAM::Policy")
+                .forEach((id, policy) -> assertThat(TemplateJson.list(
+                                map(properties(policy).get("PolicyDocument")).get("Statement")))
+                        .flatExtracting(st -> asList(map(st).get("Action")))
+                        .as(id)
+                        .doesNotContain(
+                                "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:DeleteObject*", "s3:Abort*"));
+    }
+
+    @Test
+    void iam5Suppressions_preApproveNoWildcardAction_andOnlyObjectsUnderThePrefix() {
+        List<String> regexes = new java.util.ArrayList<>();
+        json.resources().values().forEach(resource -> {
+            Object metadata = map(resource).get("Metadata");
+            if (metadata == null || map(metadata).get("cdk_nag") == null) {
+                return;
+            }
+            for (Object rule : list(map(map(metadata).get("cdk_nag")).get("rules_to_suppress"))) {
+                if ("AwsSolutions-IAM5".equals(map(rule).get("id")) && map(rule).get("applies_to") != null) {
+                    for (Object applies : list(map(rule).get("applies_to"))) {
+                        String regex = (String) map(applies).get("regex");
+                        regexes.add(regex.substring(1, regex.lastIndexOf('/')));
+                    }
+                }
+            }
+        });
+        assertThat(regexes).isNotEmpty();
+        for (String finding : List.of(
+                "Action::s3:DeleteObject*",
+                "Action::s3:Abort*",
+                "Action::s3:GetObject*",
+                "Action::s3:List*",
+                "Action::kms:GenerateDataKey*",
+                "Action::kms:ReEncrypt*",
+                "Resource::<ArchiveBucket0123ABCD.Arn>/*",
+                "Resource::<ArchiveBucket0123ABCD.Arn>/other/*")) {
+            assertThat(regexes)
+                    .as(finding)
+                    .noneMatch(regex -> java.util.regex.Pattern.compile(regex)
+                            .matcher(finding)
+                            .find());
+        }
+        assertThat(regexes)
+                .anyMatch(regex -> java.util.regex.Pattern.compile(regex)
+                        .matcher("Resource::<ArchiveBucket0123ABCD.Arn>/exports/*")
+                        .find());
+    }
+
+    @Test
+    void alarmKey_letsCloudWatchUseIt_onlyForThisAccountsAlarms() {
+        Map<String, Object> key = map(json.resources().get(onlyResource("AWS::KMS::Key")));
+        List<Object> statements = list(map(properties(key).get("KeyPolicy")).get("Statement"));
+        List<Map<String, Object>> cloudWatch = statements.stream()
+                .map(TemplateJson::map)
+                .filter(st -> Map.of("Service", "cloudwatch.amazonaws.com").equals(st.get("Principal")))
+                .toList();
+        assertThat(cloudWatch).hasSize(1);
+        assertThat(cloudWatch.get(0).get("Condition"))
+                .isEqualTo(Map.of(
+                        "StringEquals",
+                        Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId")),
+                        "ArnLike",
+                        Map.of(
+                                "aws:SourceArn",
+                                Map.of(
+                                        "Fn::Join",
+                                        List.of(
+                                                "",
+                                                List.of(
+                                                        "arn:",
+                                                        Map.of("Ref", "AWS::Partition"),
+                                                        ":cloudwatch:",
+                                                        Map.of("Ref", "AWS::Region"),
+                                                        ":",
+                                                        Map.of("Ref", "AWS::AccountId"),
+                                                        ":alarm:*"))))));
+    }
+
+    @Test
+    void stateMachineTimeout_isTheDefinitionsTimeoutSeconds() throws Exception {
+        String stateMachine = onlyResource("AWS::StepFunctions::StateMachine");
+        String text =
+                (String) properties(map(json.resources().get(stateMachine))).get("DefinitionString");
+        assertThat(TestApps.JSON.readTree(text).get("TimeoutSeconds").asLong())
+                .isEqualTo(1440L * 60); // cdk.json's stateMachineTimeoutMinutes
+    }
+
+    @Test
     void extractorFunctions_getOnlyTheirTasksGrants() {
-        Map<String, Set<Object>> extract = grants(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler()));
+        Map<String, Set<Object>> extract =
+                grants(json.functionWithHandler(StateMachineTask.EXTRACT_PAGE.lambdaHandler()));
         assertThat(extract.get("sqs:SendMessage")).containsExactly(Map.of("Fn::GetAtt", List.of(queueId(), "Arn")));
         assertThat(extract.get("secretsmanager:GetSecretValue")).containsExactlyInAnyOrder(DB_SECRET, ES_SECRET);
         assertThat(extract.keySet()).noneMatch(action -> action.startsWith("s3:"));
 
-        Map<String, Set<Object>> finalize = grants(json.functionWithHandler(ExtractorTask.FINALIZE_JOB.handler()));
+        Map<String, Set<Object>> finalize =
+                grants(json.functionWithHandler(StateMachineTask.FINALIZE_JOB.lambdaHandler()));
         assertThat(finalize.get("s3:PutObject")).containsExactly(prefixObjects());
-        assertThat(finalize.get("s3:GetObject*")).contains(prefixObjects());
-        assertThat(finalize.get("secretsmanager:GetSecretValue")).containsExactly(DB_SECRET);
+        assertThat(finalize.keySet())
+                .as("FinalizeJob only writes the manifest: no read of the archive")
+                .filteredOn(action -> action.startsWith("s3:"))
+                .containsExactly("s3:PutObject");
+        // the completeness proof counts the window in the index
+        assertThat(finalize.get("secretsmanager:GetSecretValue")).containsExactlyInAnyOrder(DB_SECRET, ES_SECRET);
         assertThat(finalize.keySet()).noneMatch(action -> action.startsWith("sqs:"));
 
-        for (ExtractorTask task : List.of(ExtractorTask.CHECK_PROGRESS, ExtractorTask.MARK_JOB_FAILED)) {
-            assertThat(grants(json.functionWithHandler(task.handler())))
-                    .containsOnlyKeys("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
-                    .allSatisfy((action, resources) -> assertThat(resources).containsExactly(DB_SECRET));
-        }
+        assertThat(grants(json.functionWithHandler(StateMachineTask.MARK_JOB_FAILED.lambdaHandler())))
+                .containsOnlyKeys("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
+                .allSatisfy((action, resources) -> assertThat(resources).containsExactly(DB_SECRET));
+        // PlanJob counts recent windows again for late arrivals and reads the indices' mappings (preflight): the
+        // index's secret, nothing of the queue or bucket
+        Map<String, Set<Object>> plan = grants(json.functionWithHandler(StateMachineTask.PLAN_JOB.lambdaHandler()));
+        assertThat(plan.get("secretsmanager:GetSecretValue")).containsExactlyInAnyOrder(DB_SECRET, ES_SECRET);
+        assertThat(plan.keySet()).noneMatch(action -> action.startsWith("s3:") || action.startsWith("sqs:"));
+        // CheckProgress sends stalled batches again: the queue, no index, no bucket
+        Map<String, Set<Object>> check =
+                grants(json.functionWithHandler(StateMachineTask.CHECK_PROGRESS.lambdaHandler()));
+        assertThat(check.get("sqs:SendMessage")).containsExactly(Map.of("Fn::GetAtt", List.of(queueId(), "Arn")));
+        assertThat(check.get("secretsmanager:GetSecretValue")).containsExactly(DB_SECRET);
+        assertThat(check.keySet()).noneMatch(action -> action.startsWith("s3:"));
         assertThat(grants(json.functionWithHandler(MIGRATE)).get("secretsmanager:GetSecretValue"))
                 .containsExactly(DB_SECRET);
     }
@@ -331,8 +494,8 @@ class MessageExportStackTest {
                 .filter(s -> asList(s.get("Action")).contains("lambda:InvokeFunction"))
                 .flatMap(s -> asList(s.get("Resource")).stream())
                 .collect(Collectors.toSet());
-        Set<Object> aliases = Arrays.stream(ExtractorTask.values())
-                .map(task -> (Object) Map.of("Ref", json.aliasOf(json.functionWithHandler(task.handler()))))
+        Set<Object> aliases = Arrays.stream(StateMachineTask.values())
+                .map(task -> (Object) Map.of("Ref", json.aliasOf(json.functionWithHandler(task.lambdaHandler()))))
                 .collect(Collectors.toSet());
         assertThat(invokable).isEqualTo(aliases);
 
@@ -483,26 +646,29 @@ class MessageExportStackTest {
                             "AlarmActions",
                             List.of(Map.of("Ref", topic))));
         }
+        // the schedule's health, as Plan job reports it
+        for (var metric : Map.of(ScheduleMetrics.EXPORT_LAG_DAYS, 2, ScheduleMetrics.WINDOWS_AWAITING_OPERATOR, 0)
+                .entrySet()) {
+            template.hasResourceProperties(
+                    "AWS::CloudWatch::Alarm",
+                    Map.of(
+                            "Namespace",
+                            Metrics.NAMESPACE,
+                            "MetricName",
+                            metric.getKey(),
+                            "Dimensions",
+                            List.of(Map.of("Name", "Function", "Value", StateMachineTask.PLAN_JOB.functionName())),
+                            "ComparisonOperator",
+                            "GreaterThanThreshold",
+                            "Threshold",
+                            metric.getValue(),
+                            "TreatMissingData",
+                            "ignore",
+                            "AlarmActions",
+                            List.of(Map.of("Ref", topic))));
+        }
         template.hasResourceProperties(
                 "AWS::SNS::Topic",
                 Map.of("KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(onlyResource("AWS::KMS::Key"), "Arn"))));
-    }
-
-    @Test
-    void schemaMigration_runsOnTheMigrateVersion_afterTheFunctions() {
-        String migrate = json.functionWithHandler(MIGRATE);
-        String trigger = onlyResource("Custom::Trigger");
-        Map<String, Object> resource = map(json.resources().get(trigger));
-        String version = (String) map(properties(resource).get("HandlerArn")).get("Ref");
-        assertThat(properties(map(json.resources().get(version))).get("FunctionName"))
-                .isEqualTo(Map.of("Ref", migrate));
-        assertThat(properties(resource))
-                .containsEntry("InvocationType", "RequestResponse")
-                .containsEntry("ExecuteOnHandlerChange", true);
-        assertThat(list(resource.get("DependsOn")))
-                .contains(
-                        json.functionWithHandler(WORKER),
-                        json.functionWithHandler(ExtractorTask.PLAN_JOB.handler()),
-                        json.aliasOf(json.functionWithHandler(ExtractorTask.EXTRACT_PAGE.handler())));
     }
 }

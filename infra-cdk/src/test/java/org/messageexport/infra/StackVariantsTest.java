@@ -33,7 +33,7 @@ class StackVariantsTest {
 
     @Test
     void kmsBucket_createsARotatingKey_tellsTheWorker_andGrantsItTheKey() {
-        TestApps.Synthesized synthesized = TestApps.synthesize(Map.of("bucketEncryption", "KMS"));
+        TestApps.Synthesized synthesized = TestApps.variant("kms-bucket");
         TemplateJson json = new TemplateJson(synthesized.json());
         String key = json.ofType("AWS::KMS::Key").entrySet().stream()
                 .filter(e -> "Encrypts the exported messages"
@@ -72,15 +72,18 @@ class StackVariantsTest {
         assertThat(env)
                 .containsEntry(EnvNames.S3_SSE, "aws:kms")
                 .containsEntry(EnvNames.S3_KMS_KEY_ID, Map.of("Fn::GetAtt", List.of(key, "Arn")));
-        assertThat(resourcesFor(json, worker, "kms:GenerateDataKey*"))
+        assertThat(resourcesFor(json, worker, "kms:GenerateDataKey"))
                 .containsExactly(Map.of("Fn::GetAtt", List.of(key, "Arn")));
+        assertThat(json.statementsOf(json.roleOf(worker)))
+                .flatExtracting(st -> asList(st.get("Action")))
+                .as("a PUT needs GenerateDataKey, nothing wider")
+                .noneMatch(a -> ((String) a).startsWith("kms:") && !a.equals("kms:GenerateDataKey"));
         assertNoNagErrors(synthesized);
     }
 
     @Test
     void existingBucket_isUsedByName_withoutCreatingOne_andGrantsScopeToIt() {
-        TestApps.Synthesized synthesized =
-                TestApps.synthesize(Map.of("bucketName", "corp-message-archive", "keyPrefix", "exports/messages"));
+        TestApps.Synthesized synthesized = TestApps.variant("existing-bucket");
         TemplateJson json = new TemplateJson(synthesized.json());
         assertThat(json.ofType("AWS::S3::Bucket")).isEmpty();
         String worker = json.functionWithHandler(WORKER);
@@ -104,8 +107,7 @@ class StackVariantsTest {
 
     @Test
     void tracingAndDisabledSchedule_areHonoured() {
-        TestApps.Synthesized synthesized = TestApps.synthesize(
-                Map.of("tracing", true, "scheduleEnabled", false, "scheduleExpression", "rate(6 hours)"));
+        TestApps.Synthesized synthesized = TestApps.variant("tracing-disabled-schedule");
         synthesized
                 .template()
                 .hasResourceProperties(
@@ -118,6 +120,93 @@ class StackVariantsTest {
                 .template()
                 .hasResourceProperties(
                         "AWS::Events::Rule", Map.of("ScheduleExpression", "rate(6 hours)", "State", "DISABLED"));
+        assertNoNagErrors(synthesized);
+    }
+
+    @Test
+    void serviceSecurityGroups_admitEveryFunctionGroup_beforeTheMigrationRuns_andPlainHttpIsOptIn() {
+        TestApps.Synthesized synthesized = TestApps.variant("service-groups-plain-http");
+        TemplateJson json = new TemplateJson(synthesized.json());
+        Map<String, Map<String, Object>> ingress = json.ofType("AWS::EC2::SecurityGroupIngress");
+        Set<List<Object>> rules = ingress.values().stream()
+                .map(TemplateJson::properties)
+                .map(p -> List.of(p.get("GroupId"), p.get("SourceSecurityGroupId"), p.get("FromPort"), p.get("ToPort")))
+                .collect(Collectors.toSet());
+        assertThat(rules)
+                .containsExactlyInAnyOrder(
+                        List.of("sg-0aaaaaaaaaaaaaaa1", "sg-0123456789abcdef0", 3307, 3307),
+                        List.of("sg-0aaaaaaaaaaaaaaa1", "sg-0fedcba9876543210", 3307, 3307),
+                        List.of("sg-0bbbbbbbbbbbbbbb2", "sg-0123456789abcdef0", 9200, 9200),
+                        List.of("sg-0bbbbbbbbbbbbbbb2", "sg-0fedcba9876543210", 9200, 9200));
+        assertThat(ingress.values())
+                .allSatisfy(rule -> assertThat(properties(rule)).containsEntry("IpProtocol", "tcp"));
+        String trigger = json.ofType("Custom::Trigger").keySet().iterator().next();
+        assertThat(new DependencyGraph(synthesized.json()).prerequisites(trigger))
+                .as("the migration reaches MySQL through the new rules")
+                .containsAll(ingress.keySet());
+        assertThat(json.ofType("AWS::EC2::SecurityGroup"))
+                .as("the given function groups are used")
+                .isEmpty();
+
+        json.ofType("AWS::Lambda::Function").forEach((id, function) -> {
+            if (id.startsWith("AWSCDKTrigger")) {
+                return;
+            }
+            Map<String, Object> env =
+                    map(map(properties(function).get("Environment")).get("Variables"));
+            if (env.containsKey(EnvNames.ES_URL)) {
+                assertThat(env).as(id).containsEntry(EnvNames.ES_ALLOW_PLAIN_HTTP, "true");
+            } else {
+                assertThat(env).as(id).doesNotContainKey(EnvNames.ES_ALLOW_PLAIN_HTTP);
+            }
+        });
+        assertNoNagErrors(synthesized);
+    }
+
+    @Test
+    void openSearchDomain_signsWithTheRole_readOnlyOnThatDomain_andNoSecret() {
+        TestApps.Synthesized synthesized = TestApps.variant("opensearch-sigv4");
+        TemplateJson json = new TemplateJson(synthesized.json());
+        String domain = TestApps.OPENSEARCH_DOMAIN;
+        int readers = 0;
+        for (var e : json.ofType("AWS::Lambda::Function").entrySet()) {
+            Object environment = properties(e.getValue()).get("Environment");
+            Map<String, Object> env =
+                    environment == null ? Map.of() : map(map(environment).get("Variables"));
+            if (!env.containsKey(EnvNames.ES_URL)) {
+                assertThat(json.statementsOf(json.roleOf(e.getKey())))
+                        .as("%s uses no search cluster and gets no es: action", e.getKey())
+                        .noneMatch(st -> asList(st.get("Action")).stream()
+                                .anyMatch(a -> a.toString().startsWith("es:")));
+                continue;
+            }
+            readers++;
+            assertThat(env)
+                    .as(e.getKey())
+                    .containsEntry(EnvNames.SEARCH_ENGINE, "opensearch")
+                    .containsEntry(EnvNames.SEARCH_AUTH, "sigv4")
+                    .containsEntry(EnvNames.SEARCH_SIGV4_SERVICE, "es")
+                    .containsEntry(EnvNames.SEARCH_REGION, "eu-west-1")
+                    .doesNotContainKey(EnvNames.ES_SECRET_ARN);
+            assertThat(resourcesFor(json, e.getKey(), "es:ESHttpGet")).containsExactlyInAnyOrder(domain, domain + "/*");
+            assertThat(resourcesFor(json, e.getKey(), "es:ESHttpPost"))
+                    .containsExactlyInAnyOrder(domain, domain + "/*");
+            assertThat(resourcesFor(json, e.getKey(), "es:ESHttpDelete"))
+                    .as("closing a point in time, nothing else")
+                    .containsExactly(domain + "/_search/point_in_time");
+            assertThat(json.statementsOf(json.roleOf(e.getKey())))
+                    .as("no other es: action, no wildcard action, no secret read")
+                    .allSatisfy(st -> {
+                        assertThat(asList(st.get("Action")))
+                                .noneMatch(a -> a.toString().equals("es:*")
+                                        || a.toString().equals("*"))
+                                .doesNotContain("es:ESHttpPut", "es:ESHttpPatch");
+                        assertThat(asList(st.get("Resource"))).doesNotContain("*");
+                    });
+        }
+        assertThat(readers)
+                .as("the extract task and the worker read the domain")
+                .isGreaterThanOrEqualTo(2);
         assertNoNagErrors(synthesized);
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.messageexport.domain.JobRun;
+import org.messageexport.service.ScheduledExport;
 import org.messageexport.statemachine.ExecutionResult;
 import org.messageexport.statemachine.ExecutionStatus;
 
@@ -17,32 +18,31 @@ import org.messageexport.statemachine.ExecutionStatus;
 public final class LocalExport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One execution: its result and the job it worked on (absent when up to date or refused). */
-    public record Outcome(String executionName, ExecutionResult result, Optional<JobRun> job, long durationMs) {
+    /**
+     * One execution: its result and the jobs it worked on, in order (none when up to date or refused; several when it
+     * caught up on more than one window).
+     */
+    public record Outcome(String executionName, ExecutionResult result, List<JobRun> jobs, long durationMs) {
+        public Outcome {
+            jobs = List.copyOf(jobs);
+        }
+
+        /** The last job the execution worked on (the one its output names). */
+        public Optional<JobRun> job() {
+            return jobs.isEmpty() ? Optional.empty() : Optional.of(jobs.getLast());
+        }
+
         public boolean succeeded() {
             return result.status() == ExecutionStatus.SUCCEEDED;
         }
 
         /** What the state machine ended with: COMPLETED, FAILED, UP_TO_DATE, BUSY, or the execution's status. */
         public String verdict() {
-            JsonNode out = result.output();
-            if (succeeded() && out != null) {
-                if (out.hasNonNull("status")) {
-                    return out.get("status").asText();
-                }
-                if (out.hasNonNull("action")) {
-                    return out.get("action").asText();
-                }
-            }
-            return result.status().name();
+            return ScheduledExport.verdict(result);
         }
 
         public String reason() {
-            JsonNode out = result.output();
-            if (out != null && out.hasNonNull("reason")) {
-                return out.get("reason").asText();
-            }
-            return result.cause() == null ? result.error() : result.error() + ": " + result.cause();
+            return ScheduledExport.reason(result);
         }
     }
 
@@ -65,20 +65,34 @@ public final class LocalExport {
 
     public Outcome run(JsonNode input, String executionName, PrintStream progressOut, boolean terminal) {
         long t0 = System.currentTimeMillis();
+        long lastJobBefore = deployment.jobs().latest().map(JobRun::jobId).orElse(0L);
+        Optional<JobRun> runningBefore = deployment.jobs().findRunning();
         ExecutionResult result;
         try (ProgressDisplay progress = progressOut == null
                 ? null
                 : new ProgressDisplay(deployment.jobs(), deployment.tracking(), progressOut, terminal)) {
             result = deployment.runExecution(input, executionName, e -> {});
         }
-        Optional<JobRun> job = jobOf(result)
-                .or(() -> deployment
-                        .jobs()
-                        .latest()
-                        .filter(j -> j.createdAt() != null
-                                && !j.createdAt()
-                                        .isBefore(Instant.ofEpochMilli(t0).minusSeconds(1))));
-        return new Outcome(executionName, result, job, System.currentTimeMillis() - t0);
+        return new Outcome(
+                executionName, result, jobsOf(result, lastJobBefore, runningBefore), System.currentTimeMillis() - t0);
+    }
+
+    /**
+     * The jobs an execution worked on: a job it resumed (running before it, not after), the jobs created since it
+     * started, and the job its output names (a resumed last one), in job order.
+     */
+    private List<JobRun> jobsOf(ExecutionResult result, long lastJobBefore, Optional<JobRun> runningBefore) {
+        java.util.TreeMap<Long, JobRun> jobs = new java.util.TreeMap<>();
+        runningBefore
+                .flatMap(j -> deployment.jobs().find(j.jobId()))
+                .filter(j -> j.status() != runningBefore.get().status())
+                .ifPresent(j -> jobs.put(j.jobId(), j));
+        long last = deployment.jobs().latest().map(JobRun::jobId).orElse(lastJobBefore);
+        for (long id = lastJobBefore + 1; id <= last; id++) {
+            deployment.jobs().find(id).ifPresent(j -> jobs.put(j.jobId(), j));
+        }
+        jobOf(result).ifPresent(j -> jobs.put(j.jobId(), j));
+        return new ArrayList<>(jobs.values());
     }
 
     public List<Outcome> runScheduled(int executions, PrintStream progressOut, boolean terminal) {
@@ -93,7 +107,8 @@ public final class LocalExport {
         return outcomes;
     }
 
-    static String executionName(int i) {
+    /** A unique execution name: {@code local-<instant>-<i>}. */
+    public static String executionName(int i) {
         return "local-" + Instant.now().toString().replace(":", "").replace(".", "") + "-" + i;
     }
 

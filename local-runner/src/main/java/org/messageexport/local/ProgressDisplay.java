@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 import org.messageexport.domain.JobRun;
 import org.messageexport.domain.ProgressCounts;
+import org.messageexport.port.JobSettlement;
 import org.messageexport.port.JobStore;
-import org.messageexport.port.TrackingStore;
 
 /**
  * A live line while a job runs: extracted / exported / failed, rate and ETA, read from MySQL like an
@@ -17,7 +17,7 @@ final class ProgressDisplay implements AutoCloseable {
     private static final int BAR = 24;
 
     private final JobStore jobs;
-    private final TrackingStore tracking;
+    private final JobSettlement tracking;
     private final PrintStream out;
     private final boolean terminal;
     private final Thread thread;
@@ -25,7 +25,7 @@ final class ProgressDisplay implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String lastLine = "";
 
-    ProgressDisplay(JobStore jobs, TrackingStore tracking, PrintStream out, boolean terminal) {
+    ProgressDisplay(JobStore jobs, JobSettlement tracking, PrintStream out, boolean terminal) {
         this.jobs = jobs;
         this.tracking = tracking;
         this.out = out;

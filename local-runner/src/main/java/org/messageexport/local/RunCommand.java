@@ -1,27 +1,17 @@
 package org.messageexport.local;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import java.io.PrintStream;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.messageexport.adapter.elasticsearch.ElasticsearchClients;
-import org.messageexport.config.ElasticsearchConfig;
-import org.messageexport.config.Env;
-import org.messageexport.config.EnvNames;
-import org.messageexport.config.SecretLookup;
+import org.messageexport.domain.CompletenessProof;
 import org.messageexport.domain.JobRun;
-import org.messageexport.local.LocalSettings.ExternalEndpoints;
-import org.messageexport.sample.SampleDataSeeder;
+import org.messageexport.localkit.SampleDataSeeder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +20,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code run}: one export end to end (or {@code --windows N} consecutive scheduled ones), with a live
+ * {@code run}: one export end to end (a scheduled execution catches up every due window), with a live
  * progress line and a summary. With no option: embedded services, sample data, one job over it.
  */
 @Command(
@@ -56,7 +46,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--windows",
             defaultValue = "1",
-            description = "Consecutive scheduled windows to run (catch-up), default ${DEFAULT-VALUE}.")
+            description = "Scheduled executions to run at most, default ${DEFAULT-VALUE}; each one catches up every due"
+                    + " window (at most 40), the next continues when more are due.")
     int windows;
 
     @Option(
@@ -75,57 +66,8 @@ final class RunCommand implements Callable<Integer> {
             description = "With a manual window: export again messages that were exported before.")
     boolean reexport;
 
-    @Option(
-            names = "--data-dir",
-            defaultValue = "local-data",
-            description = "Where the embedded S3 keeps its files (default ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(
-            names = "--workers",
-            defaultValue = "4",
-            description = "Concurrent worker invocations (default ${DEFAULT-VALUE}).")
-    int workers;
-
-    @Option(
-            names = "--put-concurrency",
-            description = "Concurrent S3 PUTs per worker invocation (PUT_CONCURRENCY; default: the worker's, 32).")
-    Integer putConcurrency;
-
-    @Option(
-            names = "--es-url",
-            description = "Use this Elasticsearch instead of the embedded one (then give the other endpoints too).")
-    URI esUrl;
-
-    @Option(names = "--es-user")
-    String esUser;
-
-    @Option(names = "--es-password")
-    String esPassword;
-
-    @Option(names = "--jdbc-url", description = "MySQL, e.g. jdbc:mysql://db:3306/message_export")
-    String jdbcUrl;
-
-    @Option(names = "--db-user", defaultValue = "root")
-    String dbUser;
-
-    @Option(names = "--db-password")
-    String dbPassword;
-
-    @Option(names = "--s3-endpoint", description = "S3-compatible endpoint; omit for AWS S3.")
-    URI s3Endpoint;
-
-    @Option(names = "--sqs-endpoint", description = "SQS-compatible endpoint; omit for AWS SQS.")
-    URI sqsEndpoint;
-
-    @Option(names = "--bucket", description = "Bucket to export to (required with real endpoints).")
-    String bucket;
-
-    @Option(names = "--queue-url", description = "Work queue (required with real endpoints).")
-    String queueUrl;
-
-    @Option(names = "--region", defaultValue = "us-east-1")
-    String region;
+    @Mixin
+    DeploymentOptions services;
 
     @Option(
             names = "--seed",
@@ -143,31 +85,12 @@ final class RunCommand implements Callable<Integer> {
         LocalDate firstSampleDay = sample.firstDay(today);
         LocalDate first = firstStartDate != null ? firstStartDate : firstSampleDay;
         int window = windowDays != null ? windowDays : (windows == 1 ? sample.days : 1);
-        LocalSettings.Builder settings = LocalSettings.builder(first)
-                .window(Period.ofDays(window))
-                .s3Directory(dataDir.resolve("s3"))
-                .workers(workers, Duration.ofSeconds(30));
-        if (putConcurrency != null) {
-            settings.environment(Map.of(EnvNames.PUT_CONCURRENCY, Integer.toString(putConcurrency)));
-        }
-        if (esUrl != null) {
-            settings.bucket(bucket)
-                    .external(new ExternalEndpoints(
-                            esUrl,
-                            esUser,
-                            esPassword,
-                            jdbcUrl,
-                            dbUser,
-                            dbPassword,
-                            Optional.ofNullable(s3Endpoint),
-                            Optional.ofNullable(sqsEndpoint),
-                            queueUrl,
-                            region));
-        }
+        LocalSettings.Builder settings =
+                services.configure(LocalSettings.builder(first).window(Period.ofDays(window)), spec.commandLine());
         long t0 = System.currentTimeMillis();
         try (LocalDeployment deployment = LocalDeployment.start(settings.build(), s -> out.println("· " + s))) {
-            if (esUrl == null || seedExternal) {
-                seedIfEmpty(deployment, firstSampleDay, out);
+            if (services.esUrl == null || seedExternal) {
+                seedIfEmpty(deployment, sample, firstSampleDay, out);
             }
             LocalExport export = new LocalExport(deployment);
             boolean terminal = System.console() != null;
@@ -181,9 +104,8 @@ final class RunCommand implements Callable<Integer> {
                         out,
                         terminal));
             } else {
-                out.println("· running " + windows + " scheduled window" + (windows == 1 ? "" : "s") + " of " + window
-                        + " day" + (window == 1 ? "" : "s") + " from " + first
-                        + " (or where the last completed job ended)");
+                out.println("· running scheduled windows of " + window + " day" + (window == 1 ? "" : "s") + " from "
+                        + first + " (or where the schedule stands) until up to date");
                 outcomes.addAll(export.runScheduled(windows, out, terminal));
             }
             return summarize(deployment, outcomes, System.currentTimeMillis() - t0, out);
@@ -204,49 +126,50 @@ final class RunCommand implements Callable<Integer> {
         if (startDate != null && windows != 1) {
             throw new ParameterException(spec.commandLine(), "--windows cannot be combined with a manual window");
         }
-        if (!sample.valid()
-                || windows < 1
-                || workers < 1
-                || (windowDays != null && windowDays < 1)
-                || (putConcurrency != null && putConcurrency < 1)) {
+        if (!sample.valid() || windows < 1 || (windowDays != null && windowDays < 1)) {
             throw new ParameterException(
-                    spec.commandLine(),
-                    "--messages, --days, --windows, --workers, --window-days and --put-concurrency must be >= 1");
+                    spec.commandLine(), "--messages, --days, --windows and --window-days must be >= 1");
         }
-        if (esUrl != null && (jdbcUrl == null || bucket == null || queueUrl == null)) {
-            throw new ParameterException(
-                    spec.commandLine(), "with --es-url also give --jdbc-url, --bucket and --queue-url");
-        }
-        if (esUrl == null && (jdbcUrl != null || s3Endpoint != null || sqsEndpoint != null || queueUrl != null)) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "real endpoints start with --es-url (all services are either embedded or given)");
-        }
+        services.validate(spec.commandLine());
     }
 
-    private void seedIfEmpty(LocalDeployment deployment, LocalDate firstDay, PrintStream out) throws Exception {
-        ElasticsearchClient es = ElasticsearchClients.create(
-                ElasticsearchConfig.from(new Env(deployment.environment()), SecretLookup.NONE));
-        try {
-            SampleDataSeeder seeder = new SampleDataSeeder(es);
-            long existing = seeder.count(SampleDataSeeder.MESSAGES);
-            if (existing > 0) {
-                out.println("· index " + SampleDataSeeder.MESSAGES + " holds " + existing + " messages: not seeding");
-                return;
-            }
-            long t0 = System.currentTimeMillis();
-            SampleDataSeeder.Seeded seeded = seeder.seed(sample.spec(firstDay), n -> {});
-            out.printf(
-                    Locale.ROOT,
-                    "· seeded %,d sample messages over %s .. %s with %,d history/status/audit documents in %.1f s%n",
-                    seeded.messages(),
-                    firstDay,
-                    firstDay.plusDays(sample.days - 1L),
-                    seeded.sideDocuments(),
-                    (System.currentTimeMillis() - t0) / 1000.0);
-        } finally {
-            es._transport().close();
+    /** Seeds the sample data when the messages index is empty (the embedded one, or an external one with --seed). */
+    static void seedIfEmpty(LocalDeployment deployment, SampleDataOptions sample, LocalDate firstDay, PrintStream out)
+            throws Exception {
+        SampleDataSeeder seeder = SampleDataSeeder.forEnvironment(deployment.environment());
+        long existing = seeder.count(SampleDataSeeder.MESSAGES);
+        if (existing > 0) {
+            out.println("· index " + SampleDataSeeder.MESSAGES + " holds " + existing + " messages: not seeding");
+            return;
         }
+        long t0 = System.currentTimeMillis();
+        SampleDataSeeder.Seeded seeded = seeder.seed(sample.spec(firstDay), n -> {});
+        out.printf(
+                Locale.ROOT,
+                "· seeded %,d sample messages over %s .. %s with %,d history/status/audit documents in %.1f s%n",
+                seeded.messages(),
+                firstDay,
+                firstDay.plusDays(sample.days - 1L),
+                seeded.sideDocuments(),
+                (System.currentTimeMillis() - t0) / 1000.0);
+    }
+
+    /** The proof's verdict with its numbers (the manifest's and the failure reason's), or why there is none. */
+    private static String completeness(JobRun job) {
+        CompletenessProof.Verdict verdict = job.outcome().verdict();
+        if (verdict == null) {
+            return "no proof (the job failed before its end)";
+        }
+        String reason = job.outcome().failureReason();
+        if (verdict == CompletenessProof.Verdict.MISMATCH && reason != null) {
+            return reason;
+        }
+        return String.format(
+                Locale.ROOT,
+                "%s (index holds %,d messages of the window, %,d tracked, every one completed or failed)",
+                verdict.dbValue(),
+                job.outcome().indexCount(),
+                job.outcome().trackedCount());
     }
 
     private static Integer summarize(
@@ -258,26 +181,60 @@ final class RunCommand implements Callable<Integer> {
         String failure = null;
         for (LocalExport.Outcome o : outcomes) {
             String verdict = o.verdict();
-            Optional<JobRun> job = o.job();
-            if (job.isPresent() && job.get().outcome() != null) {
-                JobRun j = job.get();
-                exported += j.outcome().completed();
+            List<JobRun> jobs =
+                    o.jobs().stream().filter(j -> j.outcome() != null).toList();
+            if (jobs.size() > 1) {
+                long windowExported =
+                        jobs.stream().mapToLong(j -> j.outcome().completed()).sum();
                 double secs = Math.max(0.001, o.durationMs() / 1000.0);
                 out.printf(
                         Locale.ROOT,
-                        "  job %d  window %s  %s  extracted %,d  exported %,d  failed %,d  in %.1f s (%,.0f msg/s)%n",
-                        j.jobId(),
-                        j.window(),
+                        "  execution %s: %s after %d windows, exported %,d in %.1f s (%,.0f msg/s)%n",
+                        o.executionName(),
                         verdict,
+                        jobs.size(),
+                        windowExported,
+                        secs,
+                        windowExported / secs);
+            }
+            for (JobRun j : jobs) {
+                exported += j.outcome().completed();
+                String status = String.format(
+                        Locale.ROOT,
+                        "%s  extracted %,d  exported %,d  failed %,d",
+                        j.status().name(),
                         j.extracted(),
                         j.outcome().completed(),
-                        j.outcome().failed(),
-                        secs,
-                        j.outcome().completed() / secs);
+                        j.outcome().failed());
+                if (jobs.size() == 1) {
+                    // one window: the execution's time is the job's (several: the execution's line has it)
+                    double secs = Math.max(0.001, o.durationMs() / 1000.0);
+                    status += String.format(
+                            Locale.ROOT,
+                            "  in %.1f s (%,.0f msg/s)",
+                            secs,
+                            j.outcome().completed() / secs);
+                }
+                out.printf(
+                        Locale.ROOT,
+                        "  job %d (%s)  window %s  %s%n",
+                        j.jobId(),
+                        j.kind().dbValue(),
+                        j.window(),
+                        status);
+                out.println("    completeness: " + completeness(j));
+                if (j.alreadyTracked() > 0 || j.rejected() > 0) {
+                    out.printf(
+                            Locale.ROOT,
+                            "    ids tracked by earlier jobs %,d, rejected (cannot be tracked, counted as failed) %,d%n",
+                            j.alreadyTracked(),
+                            j.rejected());
+                }
                 if (j.outcome().manifestKey() != null) {
                     out.println("    manifest: " + where(deployment, j.outcome().manifestKey()));
                 }
-            } else {
+            }
+            if (jobs.isEmpty()) {
                 out.printf(
                         Locale.ROOT,
                         "  execution %s: %s%s%n",

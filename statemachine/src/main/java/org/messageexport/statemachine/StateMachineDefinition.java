@@ -1,6 +1,9 @@
 package org.messageexport.statemachine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * The export job's state machine: the Amazon States Language text of {@code export-job.asl.json}, the single source of
  * truth for AWS (CDK passes the function ARNs as DefinitionSubstitutions) and for local runs (which substitute loopback
- * ARNs, see {@link #withLocalFunctionArns()}).
+ * ARNs, see {@link #withLocalFunctionArns(Map)}). Which function fills which placeholder is the task table's
+ * ({@code org.messageexport.config.StateMachineTask} in common); this class knows no task.
  *
  * <p>Placeholders are written {@code ${Name}}, the syntax of CloudFormation's {@code Fn::Sub} that CDK's
  * DefinitionSubstitutions use; each sits inside a JSON string. Instances are immutable and thread-safe.
@@ -31,12 +35,6 @@ public final class StateMachineDefinition {
 
     /** Name for the state machine in ARNs of local runs; also the definition's file name without {@code .asl.json}. */
     public static final String STATE_MACHINE_NAME = "export-job";
-
-    public static final String PLAN_JOB_FUNCTION_ARN = "PlanJobFunctionArn";
-    public static final String EXTRACT_PAGE_FUNCTION_ARN = "ExtractPageFunctionArn";
-    public static final String CHECK_PROGRESS_FUNCTION_ARN = "CheckProgressFunctionArn";
-    public static final String FINALIZE_JOB_FUNCTION_ARN = "FinalizeJobFunctionArn";
-    public static final String MARK_JOB_FAILED_FUNCTION_ARN = "MarkJobFailedFunctionArn";
 
     /** Region and account of the ARNs in local runs (those of the Node driver too). */
     public static final String LOCAL_REGION = "us-east-1";
@@ -80,6 +78,35 @@ public final class StateMachineDefinition {
         return text;
     }
 
+    /**
+     * The definition with the execution's timeout (the top-level {@code TimeoutSeconds}) set to {@code seconds}: CDK
+     * applies its own {@code timeout} only to definitions it builds itself, not to one given as text, so the stack sets
+     * its setting here. Placeholders are untouched.
+     */
+    public StateMachineDefinition withTimeoutSeconds(long seconds) {
+        if (seconds <= 0) {
+            throw new IllegalArgumentException("TimeoutSeconds must be positive, got " + seconds);
+        }
+        ObjectMapper json = new ObjectMapper();
+        try {
+            ObjectNode root = (ObjectNode) json.readTree(text);
+            root.put("TimeoutSeconds", seconds);
+            return new StateMachineDefinition(
+                    json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the state machine definition is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The execution's timeout: the top-level {@code TimeoutSeconds}, or -1 when there is none. */
+    public long timeoutSeconds() {
+        try {
+            return new ObjectMapper().readTree(text).path("TimeoutSeconds").asLong(-1);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the state machine definition is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** The names inside {@code ${...}}, in order of first appearance. */
     public Set<String> placeholders() {
         return placeholders;
@@ -110,17 +137,21 @@ public final class StateMachineDefinition {
                         Matcher.quoteReplacement(new String(encoder.quoteAsString(values.get(match.group(1))))));
     }
 
-    /** The definition with every function ARN placeholder replaced by {@link #localFunctionArns()}. */
-    public String withLocalFunctionArns() {
-        return substitute(localFunctionArns());
+    /**
+     * The definition with every function ARN placeholder replaced by the local ARN of the function it names
+     * ({@link #localFunctionArns}).
+     *
+     * @param functionNames placeholder → local function name, e.g. {@code PlanJobFunctionArn → plan-job} (the task
+     *     table's {@code StateMachineTask.functionNamesByPlaceholder()})
+     */
+    public String withLocalFunctionArns(Map<String, String> functionNames) {
+        return substitute(localFunctionArns(functionNames));
     }
 
-    /** Placeholder → local ARN of every {@link ExportJobFunction}, e.g. {@code PlanJobFunctionArn → …:function:plan-job}. */
-    public static Map<String, String> localFunctionArns() {
+    /** Placeholder → local ARN, e.g. {@code PlanJobFunctionArn → …:function:plan-job}. */
+    public static Map<String, String> localFunctionArns(Map<String, String> functionNames) {
         Map<String, String> arns = new LinkedHashMap<>();
-        for (ExportJobFunction function : ExportJobFunction.values()) {
-            arns.put(function.placeholder(), function.localArn());
-        }
+        functionNames.forEach((placeholder, name) -> arns.put(placeholder, localFunctionArn(name)));
         return Collections.unmodifiableMap(arns);
     }
 

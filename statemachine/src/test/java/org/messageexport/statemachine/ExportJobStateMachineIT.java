@@ -1,11 +1,11 @@
 package org.messageexport.statemachine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.messageexport.statemachine.ExportJobFunction.CHECK_PROGRESS;
-import static org.messageexport.statemachine.ExportJobFunction.EXTRACT_PAGE;
-import static org.messageexport.statemachine.ExportJobFunction.FINALIZE_JOB;
-import static org.messageexport.statemachine.ExportJobFunction.MARK_JOB_FAILED;
-import static org.messageexport.statemachine.ExportJobFunction.PLAN_JOB;
+import static org.messageexport.config.StateMachineTask.CHECK_PROGRESS;
+import static org.messageexport.config.StateMachineTask.EXTRACT_PAGE;
+import static org.messageexport.config.StateMachineTask.FINALIZE_JOB;
+import static org.messageexport.config.StateMachineTask.MARK_JOB_FAILED;
+import static org.messageexport.config.StateMachineTask.PLAN_JOB;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.messageexport.config.StateMachineTask;
 import org.messageexport.port.TransientException;
 
 /**
@@ -28,7 +29,8 @@ class ExportJobStateMachineIT {
     private static final String EXECUTION = "execution-1";
     private static final String EXECUTION_ARN =
             "arn:aws:states:us-east-1:123456789012:execution:export-job:" + EXECUTION;
-    private static final String DEFINITION = StateMachineDefinition.load().withLocalFunctionArns();
+    private static final String DEFINITION =
+            StateMachineDefinition.load().withLocalFunctionArns(StateMachineTask.functionNamesByPlaceholder());
 
     private static LambdaInvokeServer server;
 
@@ -121,12 +123,13 @@ class ExportJobStateMachineIT {
         });
         assertThat(functions.payloads(FINALIZE_JOB)).containsExactly(jobAndExecution);
         assertThat(result.output()).isEqualTo(json.readTree(finalized));
-        assertThat(statesEntered()).filteredOn("Wait for workers"::equals).hasSize(2);
+        // the first check comes at once, then one wait before the second
+        assertThat(statesEntered()).filteredOn("Wait for workers"::equals).hasSize(1);
         assertThat(statesEntered()).endsWith("Export completed");
     }
 
     @Test
-    void finalizeFailed_failsTheExecutionWithExportFailed_andTheReason() {
+    void manualWindowFinalizedFailed_failsTheExecutionWithExportFailed_andTheReason() {
         functions
                 .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, extracted(true, 10))
@@ -136,7 +139,7 @@ class ExportJobStateMachineIT {
                         "{\"jobId\":12,\"status\":\"FAILED\",\"reason\":\"3 messages failed, budget 0\","
                                 + "\"manifestKey\":\"exports/manifests/job-12.json\",\"completed\":7,\"failed\":3}");
 
-        ExecutionResult result = run("{}");
+        ExecutionResult result = run("{\"startDate\":\"2026-11-01\",\"endDate\":\"2026-11-02\"}");
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(result.error()).isEqualTo("ExportFailed");
@@ -147,8 +150,8 @@ class ExportJobStateMachineIT {
     @Test
     void transientException_isRetried_thenTheJobGoesOn() {
         functions
-                .script(PLAN_JOB, running())
-                .script(EXTRACT_PAGE, new TransientException("Elasticsearch busy"), extracted(true, 10))
+                .script(PLAN_JOB, running(), upToDate())
+                .script(EXTRACT_PAGE, new TransientException("Elasticsearch busy", null), extracted(true, 10))
                 .script(CHECK_PROGRESS, progress(true, 1))
                 .script(FINALIZE_JOB, completed());
 
@@ -156,7 +159,7 @@ class ExportJobStateMachineIT {
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(functions.sequence())
-                .containsExactly(PLAN_JOB, EXTRACT_PAGE, EXTRACT_PAGE, CHECK_PROGRESS, FINALIZE_JOB);
+                .containsExactly(PLAN_JOB, EXTRACT_PAGE, EXTRACT_PAGE, CHECK_PROGRESS, FINALIZE_JOB, PLAN_JOB);
         assertThat(events)
                 .filteredOn(event -> event.type().equals("StateRetried"))
                 .singleElement()
@@ -168,23 +171,27 @@ class ExportJobStateMachineIT {
     }
 
     @Test
-    void transientException_pastThreeRetries_marksTheJobFailed() {
+    void transientException_pastSixRetries_marksTheJobFailed_withTheLastMessageAsCause() {
         functions
                 .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, extracted(true, 10))
                 .script(
                         CHECK_PROGRESS,
-                        new TransientException("db 1"),
-                        new TransientException("db 2"),
-                        new TransientException("db 3"),
-                        new TransientException("db 4"))
-                .script(MARK_JOB_FAILED, "{\"jobId\":12,\"status\":\"FAILED\"}");
+                        new TransientException("db 1", null),
+                        new TransientException("db 2", null),
+                        new TransientException("db 3", null),
+                        new TransientException("db 4", null),
+                        new TransientException("db 5", null),
+                        new TransientException("db 6", null),
+                        new TransientException("db 7", null))
+                .script(MARK_JOB_FAILED, markedFailed("db 7"));
 
         ExecutionResult result = run("{}");
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(result.error()).isEqualTo("org.messageexport.port.TransientException");
-        assertThat(functions.payloads(CHECK_PROGRESS)).hasSize(4);
+        assertThat(result.cause()).isEqualTo("db 7");
+        assertThat(functions.payloads(CHECK_PROGRESS)).hasSize(7);
         assertThat(functions.sequence()).endsWith(MARK_JOB_FAILED);
     }
 
@@ -193,12 +200,13 @@ class ExportJobStateMachineIT {
         functions
                 .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, extracted(false, 500), new IllegalStateException("index closed"))
-                .script(MARK_JOB_FAILED, "{\"jobId\":12,\"status\":\"FAILED\"}");
+                .script(MARK_JOB_FAILED, markedFailed("index closed"));
 
         ExecutionResult result = run("{}");
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(result.error()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(result.cause()).isEqualTo("index closed");
         assertThat(functions.sequence()).containsExactly(PLAN_JOB, EXTRACT_PAGE, EXTRACT_PAGE, MARK_JOB_FAILED);
         JsonNode marked = functions.payloads(MARK_JOB_FAILED).get(0);
         assertThat(marked.get("jobId").asInt()).isEqualTo(12);
@@ -214,12 +222,13 @@ class ExportJobStateMachineIT {
     void planFailure_marksTheJobFailed_withTheExecutionButNoJob() {
         functions
                 .script(PLAN_JOB, new IllegalArgumentException("endDate before startDate"))
-                .script(MARK_JOB_FAILED, "{\"status\":\"NO_JOB\"}");
+                .script(MARK_JOB_FAILED, markedFailed("endDate before startDate"));
 
         ExecutionResult result = run("{\"startDate\":\"2026-11-02\",\"endDate\":\"2026-11-01\"}");
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(result.error()).isEqualTo("java.lang.IllegalArgumentException");
+        assertThat(result.cause()).isEqualTo("endDate before startDate");
         JsonNode marked = functions.payloads(MARK_JOB_FAILED).get(0);
         assertThat(marked.has("jobId")).isFalse();
         assertThat(marked.get("executionId").asText()).isEqualTo(EXECUTION_ARN);
@@ -239,7 +248,8 @@ class ExportJobStateMachineIT {
         assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(result.error()).isEqualTo("java.lang.IllegalStateException");
         assertThat(functions.sequence()).containsExactly(PLAN_JOB, EXTRACT_PAGE, MARK_JOB_FAILED);
-        assertThat(statesEntered()).endsWith("Mark job failed", "Stopped by an error");
+        assertThat(statesEntered()).endsWith("Mark job failed", "Stopped by an error, not recorded");
+        assertThat(result.cause()).contains("index closed");
     }
 
     @Test
@@ -269,8 +279,8 @@ class ExportJobStateMachineIT {
                 .script(PLAN_JOB, running())
                 .script(EXTRACT_PAGE, extracted(true, 10))
                 .script(CHECK_PROGRESS, progress(true, 1))
-                .script(MARK_JOB_FAILED, "{\"jobId\":12,\"status\":\"FAILED\"}");
-        server.unregister(FINALIZE_JOB.localName());
+                .script(MARK_JOB_FAILED, markedFailed("Function not found: finalize-job"));
+        server.unregister(FINALIZE_JOB.functionName());
 
         ExecutionResult result = run("{}");
 
@@ -289,6 +299,120 @@ class ExportJobStateMachineIT {
         assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(result.error()).isEqualTo("UnknownPlanAction");
         assertThat(functions.sequence()).containsExactly(PLAN_JOB);
+    }
+
+    @Test
+    void scheduled_catchesUp_windowAfterWindow_aFailedWindowDoesNotStopTheNext_untilUpToDate() throws Exception {
+        String failed = "{\"jobId\":12,\"status\":\"FAILED\",\"reason\":\"3 of 10 messages failed\","
+                + "\"manifestKey\":\"exports/manifests/job-12.json\",\"completed\":7,\"failed\":3,"
+                + "\"verdict\":\"complete\",\"overBudget\":true}";
+        String second = "{\"jobId\":13,\"status\":\"COMPLETED\",\"manifestKey\":\"exports/manifests/job-13.json\","
+                + "\"completed\":10,\"failed\":0}";
+        functions
+                .script(PLAN_JOB, running(), running(13), upToDate())
+                .script(EXTRACT_PAGE, extracted(true, 10), extracted(true, 10))
+                .script(CHECK_PROGRESS, progress(true, 1), progress(true, 1))
+                .script(FINALIZE_JOB, failed, second);
+
+        ExecutionResult result = run("{}");
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(functions.sequence())
+                .containsExactly(
+                        PLAN_JOB,
+                        EXTRACT_PAGE,
+                        CHECK_PROGRESS,
+                        FINALIZE_JOB,
+                        PLAN_JOB,
+                        EXTRACT_PAGE,
+                        CHECK_PROGRESS,
+                        FINALIZE_JOB,
+                        PLAN_JOB);
+        assertThat(functions.payloads(FINALIZE_JOB))
+                .extracting(p -> p.get("jobId").asInt())
+                .containsExactly(12, 13);
+        // every plan of the loop is a scheduled one, by the same execution
+        assertThat(functions.payloads(PLAN_JOB))
+                .allSatisfy(p -> assertThat(p)
+                        .isEqualTo(json.readTree("{\"request\":{},\"executionId\":\"" + EXECUTION_ARN + "\"}")));
+        assertThat(result.output()).isEqualTo(json.readTree(second));
+        assertThat(statesEntered()).endsWith("Caught up");
+    }
+
+    @Test
+    void scheduled_windowFailedByACompletenessMismatch_stopsTheCatchUp_failingWithTheProofAsCause() {
+        String mismatch = "{\"jobId\":12,\"status\":\"FAILED\",\"reason\":\"completeness mismatch: index holds 9"
+                + " messages for [2026-11-01, 2026-11-02), 10 tracked, 10 completed, 0 failed; 1 tracked messages are no"
+                + " longer in the index\",\"manifestKey\":\"exports/manifests/job-12.json\",\"completed\":10,"
+                + "\"failed\":0,\"verdict\":\"mismatch\",\"overBudget\":false}";
+        functions
+                .script(PLAN_JOB, running())
+                .script(EXTRACT_PAGE, extracted(true, 10))
+                .script(CHECK_PROGRESS, progress(true, 1))
+                .script(FINALIZE_JOB, mismatch);
+
+        ExecutionResult result = run("{}");
+
+        // an error, not a try over the budget: the schedule stays at the window, the next execution redoes it
+        assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(result.error()).isEqualTo("ExportFailed");
+        assertThat(result.cause()).startsWith("completeness mismatch: index holds 9 messages");
+        assertThat(functions.sequence()).containsExactly(PLAN_JOB, EXTRACT_PAGE, CHECK_PROGRESS, FINALIZE_JOB);
+    }
+
+    @Test
+    void scheduled_catchUp_stopsAfterFortyWindows_forTheNextExecutionToContinue() {
+        for (int i = 0; i < 40; i++) {
+            functions
+                    .script(PLAN_JOB, running(100 + i))
+                    .script(EXTRACT_PAGE, extracted(true, 1))
+                    .script(CHECK_PROGRESS, progress(true, 1))
+                    .script(FINALIZE_JOB, completed());
+        }
+
+        ExecutionResult result = run("{}");
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(functions.payloads(FINALIZE_JOB)).hasSize(40);
+        assertThat(functions.payloads(PLAN_JOB)).hasSize(40);
+        assertThat(statesEntered()).endsWith("Window budget of this execution spent");
+    }
+
+    @Test
+    void outOfMemory_lambdaUnknown_isRetried_thenTheJobGoesOn() {
+        functions
+                .script(PLAN_JOB, running(), upToDate())
+                .script(EXTRACT_PAGE, extracted(true, 10))
+                .script(
+                        CHECK_PROGRESS,
+                        new LambdaServiceException(502, "Unknown", "Runtime exited with error: signal: killed"),
+                        progress(true, 1))
+                .script(FINALIZE_JOB, completed());
+
+        ExecutionResult result = run("{}");
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(events)
+                .filteredOn(event -> event.type().equals("StateFailed"))
+                .extracting(ExecutionEvent::error)
+                .containsExactly("Lambda.Unknown");
+        assertThat(functions.payloads(CHECK_PROGRESS)).hasSize(2);
+        assertThat(functions.sequence()).doesNotContain(MARK_JOB_FAILED);
+    }
+
+    @Test
+    void preflightFailure_isNotRetried_andIsTheExecutionsCause() {
+        String line = "preflight: index 'history' does not exist (SIDE_COLLECTIONS 'history' index)";
+        functions
+                .script(PLAN_JOB, new org.messageexport.job.PreflightException(line))
+                .script(MARK_JOB_FAILED, markedFailed(line));
+
+        ExecutionResult result = run("{}");
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(result.error()).isEqualTo("org.messageexport.job.PreflightException");
+        assertThat(result.cause()).isEqualTo(line);
+        assertThat(functions.sequence()).containsExactly(PLAN_JOB, MARK_JOB_FAILED);
     }
 
     private ExecutionResult run(String input) {
@@ -320,8 +444,21 @@ class ExportJobStateMachineIT {
     }
 
     private Function<JsonNode, String> running() {
-        return plan("{\"action\":\"RUN\",\"jobId\":12,\"startDate\":\"2026-11-01\",\"endDate\":\"2026-11-02\","
-                + "\"resumed\":false}");
+        return running(12);
+    }
+
+    private Function<JsonNode, String> running(int jobId) {
+        return plan("{\"action\":\"RUN\",\"jobId\":" + jobId + ",\"startDate\":\"2026-11-01\","
+                + "\"endDate\":\"2026-11-02\",\"resumed\":false}");
+    }
+
+    private Function<JsonNode, String> upToDate() {
+        return plan("{\"action\":\"UP_TO_DATE\",\"reason\":\"no complete window\"}");
+    }
+
+    /** Mark job failed's answer: the error's message as the reason, as the handler reduces it. */
+    private static String markedFailed(String reason) {
+        return "{\"jobId\":12,\"marked\":true,\"reason\":\"" + reason + "\"}";
     }
 
     private static String extracted(boolean done, int extracted) {

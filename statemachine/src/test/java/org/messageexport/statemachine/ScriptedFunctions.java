@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.messageexport.config.StateMachineTask;
 
 /**
  * Stand-ins for the export job's handlers: each answers its invocations from a script, in order, and every call is
@@ -19,20 +20,20 @@ import java.util.function.Function;
  */
 final class ScriptedFunctions {
 
-    record Call(ExportJobFunction function, JsonNode payload) {}
+    record Call(StateMachineTask function, JsonNode payload) {}
 
     private final ObjectMapper json = new ObjectMapper();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
-    private final Map<ExportJobFunction, Deque<Object>> scripts = new EnumMap<>(ExportJobFunction.class);
+    private final Map<StateMachineTask, Deque<Object>> scripts = new EnumMap<>(StateMachineTask.class);
 
     ScriptedFunctions(LambdaInvokeServer server) {
-        for (ExportJobFunction function : ExportJobFunction.values()) {
+        for (StateMachineTask function : StateMachineTask.values()) {
             scripts.put(function, new ArrayDeque<>());
-            server.register(function.localName(), payload -> answer(function, payload));
+            server.register(function.functionName(), payload -> answer(function, payload));
         }
     }
 
-    ScriptedFunctions script(ExportJobFunction function, Object... answers) {
+    ScriptedFunctions script(StateMachineTask function, Object... answers) {
         synchronized (scripts) {
             scripts.get(function).addAll(Arrays.asList(answers));
         }
@@ -43,11 +44,11 @@ final class ScriptedFunctions {
         return List.copyOf(calls);
     }
 
-    List<ExportJobFunction> sequence() {
+    List<StateMachineTask> sequence() {
         return calls.stream().map(Call::function).toList();
     }
 
-    List<JsonNode> payloads(ExportJobFunction function) {
+    List<JsonNode> payloads(StateMachineTask function) {
         return calls.stream()
                 .filter(call -> call.function() == function)
                 .map(Call::payload)
@@ -55,7 +56,7 @@ final class ScriptedFunctions {
     }
 
     @SuppressWarnings("unchecked")
-    private byte[] answer(ExportJobFunction function, byte[] payload) throws Exception {
+    private byte[] answer(StateMachineTask function, byte[] payload) throws Exception {
         JsonNode request = json.readTree(payload);
         calls.add(new Call(function, request));
         Object next;
@@ -63,7 +64,7 @@ final class ScriptedFunctions {
             next = scripts.get(function).poll();
         }
         if (next == null) {
-            throw new IllegalStateException("No scripted answer left for " + function.localName());
+            throw new IllegalStateException("No scripted answer left for " + function.functionName());
         }
         if (next instanceof RuntimeException e) {
             throw e;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
+import org.messageexport.config.StateMachineTask;
 
 class StateMachineDefinitionTest {
 
@@ -29,19 +31,32 @@ class StateMachineDefinitionTest {
     private final StateMachineDefinition definition = StateMachineDefinition.load();
 
     @Test
-    void placeholders_areTheFiveFunctionArns() {
+    void withTimeoutSeconds_setsTheExecutionTimeout_andKeepsEveryPlaceholderAndState() throws Exception {
+        StateMachineDefinition source = StateMachineDefinition.load();
+        StateMachineDefinition changed = source.withTimeoutSeconds(3600);
+        assertThat(changed.timeoutSeconds()).isEqualTo(3600);
+        assertThat(source.timeoutSeconds()).isPositive().isNotEqualTo(3600);
+        assertThat(changed.placeholders()).isEqualTo(source.placeholders());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode expected =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(source.text());
+        expected.put("TimeoutSeconds", 3600);
+        assertThat(json.readTree(changed.text())).isEqualTo(expected);
+    }
+
+    @Test
+    void placeholders_areThoseOfTheTaskTable() {
         assertThat(definition.placeholders())
-                .containsExactlyInAnyOrder(
-                        StateMachineDefinition.PLAN_JOB_FUNCTION_ARN,
-                        StateMachineDefinition.EXTRACT_PAGE_FUNCTION_ARN,
-                        StateMachineDefinition.CHECK_PROGRESS_FUNCTION_ARN,
-                        StateMachineDefinition.FINALIZE_JOB_FUNCTION_ARN,
-                        StateMachineDefinition.MARK_JOB_FAILED_FUNCTION_ARN);
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(StateMachineTask.values())
+                        .map(StateMachineTask::placeholder)
+                        .toList())
+                .hasSize(5);
     }
 
     @Test
     void substitute_replacesEveryPlaceholder_withItsValue() throws Exception {
-        JsonNode substituted = json.readTree(definition.withLocalFunctionArns());
+        JsonNode substituted =
+                json.readTree(definition.withLocalFunctionArns(StateMachineTask.functionNamesByPlaceholder()));
 
         assertThat(substituted.toString()).doesNotContain("${");
         Map<String, String> functionByTask = new HashMap<>();
@@ -62,9 +77,10 @@ class StateMachineDefinitionTest {
 
     @Test
     void substitute_failsOnOneLineNamingEveryMissingPlaceholder() {
-        Map<String, String> values = new HashMap<>(StateMachineDefinition.localFunctionArns());
-        values.remove(StateMachineDefinition.FINALIZE_JOB_FUNCTION_ARN);
-        values.remove(StateMachineDefinition.MARK_JOB_FAILED_FUNCTION_ARN);
+        Map<String, String> values =
+                new HashMap<>(StateMachineDefinition.localFunctionArns(StateMachineTask.functionNamesByPlaceholder()));
+        values.remove(StateMachineTask.FINALIZE_JOB.placeholder());
+        values.remove(StateMachineTask.MARK_JOB_FAILED.placeholder());
 
         assertThatThrownBy(() -> definition.substitute(values))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -98,7 +114,8 @@ class StateMachineDefinitionTest {
     void localFunctionArn_isTheLoopbackAccountsArn() {
         assertThat(StateMachineDefinition.localFunctionArn("plan-job"))
                 .isEqualTo("arn:aws:lambda:us-east-1:123456789012:function:plan-job");
-        assertThat(ExportJobFunction.MARK_JOB_FAILED.localArn())
+        assertThat(StateMachineDefinition.localFunctionArns(StateMachineTask.functionNamesByPlaceholder())
+                        .get(StateMachineTask.MARK_JOB_FAILED.placeholder()))
                 .isEqualTo("arn:aws:lambda:us-east-1:123456789012:function:mark-job-failed");
         assertThatThrownBy(() -> StateMachineDefinition.localFunctionArn("arn:aws:lambda:x"))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -135,7 +152,18 @@ class StateMachineDefinitionTest {
                     .as(name)
                     .isEqualTo(5);
             assertThat(transientRetrier.path("BackoffRate").asDouble()).as(name).isEqualTo(2.0);
-            assertThat(transientRetrier.path("MaxAttempts").asInt()).as(name).isEqualTo(3);
+            assertThat(transientRetrier.path("MaxAttempts").asInt()).as(name).isEqualTo(6);
+            assertThat(transientRetrier.path("MaxDelaySeconds").asInt())
+                    .as(name)
+                    .isEqualTo(120);
+            // an outage is waited out: 5 + 10 + 20 + 40 + 80 + 120 s between the seven tries
+            assertThat(totalWaitSeconds(transientRetrier)).as(name).isBetween(240, 330);
+
+            // a timed-out or out-of-memory invocation (no answer at all) is tried again
+            JsonNode timeoutRetrier = retrierFor(state, "States.Timeout");
+            assertThat(timeoutRetrier).as(name + " timeout retrier").isNotNull();
+            assertThat(strings(timeoutRetrier.get("ErrorEquals"))).as(name).contains("Lambda.Unknown");
+            assertThat(timeoutRetrier.path("MaxAttempts").asInt()).as(name).isBetween(1, 3);
 
             JsonNode catchAll = state.path("Catch").path(0);
             assertThat(strings(catchAll.get("ErrorEquals"))).as(name).containsExactly("States.ALL");
@@ -153,6 +181,27 @@ class StateMachineDefinitionTest {
         assertThat(tasks)
                 .containsExactlyInAnyOrder(
                         "Plan job", "Extract next page", "Check progress", "Finalize job", "Mark job failed");
+    }
+
+    private static int totalWaitSeconds(JsonNode retrier) {
+        double interval = retrier.path("IntervalSeconds").asDouble(1);
+        double rate = retrier.path("BackoffRate").asDouble(2);
+        double max = retrier.path("MaxDelaySeconds").asDouble(Double.MAX_VALUE);
+        double total = 0;
+        for (int i = 0; i < retrier.path("MaxAttempts").asInt(3); i++) {
+            total += Math.min(max, interval * Math.pow(rate, i));
+        }
+        return (int) Math.round(total);
+    }
+
+    @Test
+    void stoppedByAnError_causeIsTheReasonMarkJobFailedMadeOfTheErrorOutput() throws Exception {
+        JsonNode raw = json.readTree(definition.text());
+
+        assertThat(raw.at("/States/Stopped by an error/CausePath").asText()).isEqualTo("$.failure.reason");
+        assertThat(raw.at("/States/Mark job failed/ResultSelector/reason.$").asText())
+                .isEqualTo("$.Payload.reason");
+        assertThat(raw.at("/States/Mark job failed/ResultPath").asText()).isEqualTo("$.failure");
     }
 
     @Test
@@ -219,8 +268,8 @@ class StateMachineDefinitionTest {
 
         assertThat(raw.path("TimeoutSeconds").asInt()).isGreaterThanOrEqualTo(86_400);
         assertThat(raw.at("/States/Wait for workers/SecondsPath").asText()).isEqualTo("$.progress.waitSeconds");
-        assertThat(raw.at("/States/Start progress checks/Result/waitSeconds").asInt())
-                .isPositive();
+        // the first check comes at once: a small window is settled before any wait
+        assertThat(raw.at("/States/Start progress checks/Next").asText()).isEqualTo("Check progress");
     }
 
     private static List<String> targetsOf(JsonNode state) {

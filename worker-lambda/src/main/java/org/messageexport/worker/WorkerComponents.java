@@ -1,63 +1,61 @@
 package org.messageexport.worker;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-import org.messageexport.adapter.elasticsearch.ElasticsearchClients;
-import org.messageexport.adapter.elasticsearch.ElasticsearchMessageDocuments;
-import org.messageexport.adapter.mysql.MySqlDatabase;
-import org.messageexport.adapter.mysql.MySqlTrackingStore;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import org.messageexport.adapter.ReconnectingHttpClient;
+import org.messageexport.adapter.mysql.MySqlConnections;
+import org.messageexport.adapter.mysql.MySqlMessageLeases;
 import org.messageexport.adapter.s3.S3ObjectStore;
+import org.messageexport.adapter.search.SearchAdapters;
+import org.messageexport.adapter.search.SearchConnection;
+import org.messageexport.adapter.search.SearchMessageDocuments;
 import org.messageexport.domain.SideCollection;
 import org.messageexport.job.Backoff;
 import org.messageexport.job.BatchExporter;
+import org.messageexport.job.Jitter;
 import org.messageexport.port.ObjectStore;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The worker's object graph, built once per Lambda instance: one Elasticsearch client, a small MySQL
- * pool (checked to have the current schema), one S3 client with a bounded PUT pool, and the
- * {@link BatchExporter} on them. Closing it releases them (tests, benchmarks; Lambda never does).
+ * The worker's object graph, built once per Lambda instance: one Elasticsearch client, a small MySQL pool, one S3
+ * client with a bounded PUT pool, and the {@link BatchExporter} on them. Closing it releases them (tests, benchmarks;
+ * Lambda never does).
+ *
+ * <p>Building it does no network I/O: the pool, the Elasticsearch client and the S3 HTTP client connect on first use,
+ * secrets are read on first use and the schema version is checked on the first connection (Lambda SnapStart runs the
+ * constructor when it publishes a version). It is a CRaC resource: before a checkpoint it closes every pool and
+ * socket; after a restore it forgets the secrets (read again on next use), rechecks the schema and reseeds the
+ * backoff's jitter, so that environments restored from one snapshot do not retry in step.
  */
-public final class WorkerComponents implements AutoCloseable {
-    /** Kept at the end of an invocation to record results after the last retry. */
-    static final Duration SETTLE_RESERVE = Duration.ofSeconds(2);
+public final class WorkerComponents implements Resource, AutoCloseable {
+    /** Kept at the end of an invocation to record results after the last retry; a claim outlives the deadline by it. */
+    public static final Duration SETTLE_RESERVE = Duration.ofSeconds(2);
 
-    private final ElasticsearchClient es;
-    private final ElasticsearchMessageDocuments documents;
-    private final HikariDataSource dataSource;
+    private final MySqlConnections database;
+    private final SearchConnection search;
+    private final ReconnectingHttpClient s3Http;
+    private final SearchMessageDocuments documents;
     private final S3Client s3;
     private final S3ObjectStore objectStore;
+    private final Jitter jitter = new Jitter();
     private final BatchExporter exporter;
 
     private WorkerComponents(
-            WorkerConfig config, UnaryOperator<SdkHttpClient> s3Http, UnaryOperator<ObjectStore> store) {
-        HikariDataSource ds = MySqlDatabase.pool(config.database(), "worker");
-        ElasticsearchClient esClient = null;
-        S3Client s3Client = null;
-        try {
-            MySqlDatabase.requireCurrentSchema(ds);
-            esClient = ElasticsearchClients.create(config.elasticsearch());
-            s3Client = S3ObjectStore.client(
-                    config.s3Endpoint(), s3Http.apply(S3ObjectStore.httpClient(config.putConcurrency())));
-        } catch (RuntimeException e) {
-            ds.close();
-            if (esClient != null) {
-                closeQuietly(esClient);
-            }
-            throw e;
-        }
-        this.dataSource = ds;
-        this.es = esClient;
-        this.s3 = s3Client;
-        this.documents = new ElasticsearchMessageDocuments(esClient, config.elasticsearch(), config.sideCollections());
-        this.objectStore = new S3ObjectStore(s3Client, config.bucket(), config.sse(), config.putConcurrency());
+            WorkerConfig config, UnaryOperator<SdkHttpClient> s3HttpWrapper, UnaryOperator<ObjectStore> store) {
+        this.database = new MySqlConnections(config.database(), "worker");
+        SearchAdapters searchAdapters = SearchAdapters.of(config.elasticsearch());
+        this.search = searchAdapters.connection();
+        this.s3Http = new ReconnectingHttpClient(() -> S3ObjectStore.httpClient(config.putConcurrency()));
+        this.s3 = S3ObjectStore.client(config.s3Endpoint(), s3HttpWrapper.apply(s3Http));
+        this.documents = searchAdapters.messageDocuments(config.sideCollections());
+        this.objectStore = new S3ObjectStore(s3, config.bucket(), config.sse(), config.putConcurrency());
         this.exporter = new BatchExporter(
-                new MySqlTrackingStore(ds),
+                new MySqlMessageLeases(database),
                 documents,
                 store.apply(objectStore),
                 new BatchExporter.Settings(
@@ -69,9 +67,11 @@ public final class WorkerComponents implements AutoCloseable {
                         config.maxDocumentBytes(),
                         config.maxReceiveCount(),
                         config.leaseDuration(),
-                        SETTLE_RESERVE),
-                Backoff.standard(),
+                        SETTLE_RESERVE,
+                        config.outputFormat()),
+                Backoff.standard(jitter),
                 Clock.systemUTC());
+        Core.getGlobalContext().register(this);
     }
 
     public static WorkerComponents create(WorkerConfig config) {
@@ -93,20 +93,36 @@ public final class WorkerComponents implements AutoCloseable {
         return objectStore;
     }
 
+    /** True while any pool or client holds (or may hold) connections. */
+    boolean connected() {
+        return database.connected() || search.connected() || s3Http.connected();
+    }
+
+    /** Before a snapshot: no pool or socket may be kept in it. */
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        disconnect();
+    }
+
+    /** After a restore: fresh randomness now; secrets and the schema check on next use, when the clients reconnect. */
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        jitter.reseed();
+        database.restored();
+        search.restored();
+    }
+
+    private void disconnect() {
+        database.disconnect();
+        search.disconnect();
+        s3Http.disconnect();
+    }
+
     @Override
     public void close() {
         objectStore.close();
         documents.close();
         s3.close();
-        closeQuietly(es);
-        dataSource.close();
-    }
-
-    private static void closeQuietly(ElasticsearchClient client) {
-        try {
-            client._transport().close();
-        } catch (IOException e) {
-            // closing on the way out: nothing to recover
-        }
+        disconnect();
     }
 }

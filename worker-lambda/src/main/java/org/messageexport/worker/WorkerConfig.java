@@ -11,9 +11,11 @@ import org.messageexport.config.ElasticsearchConfig;
 import org.messageexport.config.Env;
 import org.messageexport.config.EnvNames;
 import org.messageexport.config.JobSettings;
+import org.messageexport.config.ObjectKeySettings;
 import org.messageexport.config.SecretLookup;
 import org.messageexport.config.SideCollections;
 import org.messageexport.domain.ObjectKeyScheme;
+import org.messageexport.domain.OutputFormat;
 import org.messageexport.domain.SideCollection;
 
 /**
@@ -31,7 +33,8 @@ public record WorkerConfig(
         int putConcurrency,
         int maxDocumentBytes,
         int maxReceiveCount,
-        Duration leaseDuration) {
+        Duration leaseDuration,
+        OutputFormat outputFormat) {
 
     public static final int DEFAULT_PUT_CONCURRENCY = 32;
     public static final int DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
@@ -55,13 +58,14 @@ public record WorkerConfig(
                 DatabaseConfig.from(env, secrets),
                 AwsEndpointConfig.from(env, EnvNames.S3_ENDPOINT),
                 env.required(EnvNames.BUCKET),
-                new ObjectKeyScheme(env.string(EnvNames.KEY_PREFIX, ObjectKeyScheme.DEFAULT_PREFIX)),
+                ObjectKeySettings.from(env),
                 ServerSideEncryption.parse(
                         env.string(EnvNames.S3_SSE, "AES256"),
                         env.optional(EnvNames.S3_KMS_KEY_ID).orElse(null)),
                 env.positiveInt(EnvNames.PUT_CONCURRENCY, DEFAULT_PUT_CONCURRENCY),
                 env.positiveInt(EnvNames.MAX_DOCUMENT_BYTES, DEFAULT_MAX_DOCUMENT_BYTES),
                 env.positiveInt(EnvNames.MAX_RECEIVE_COUNT, DEFAULT_MAX_RECEIVE_COUNT),
-                JobSettings.from(env).leaseDuration());
+                JobSettings.from(env).leaseDuration(),
+                env.outputFormat(EnvNames.OUTPUT_FORMAT, OutputFormat.DEFAULT));
     }
 }

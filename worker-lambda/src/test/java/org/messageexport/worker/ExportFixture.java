@@ -1,9 +1,5 @@
 package org.messageexport.worker;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.Refresh;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,24 +15,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.sql.DataSource;
+import org.messageexport.adapter.mysql.MySqlBatchOutbox;
 import org.messageexport.adapter.mysql.MySqlJobStore;
-import org.messageexport.adapter.mysql.MySqlTrackingStore;
 import org.messageexport.domain.ExportWindow;
 import org.messageexport.domain.ExtractionCursor;
 import org.messageexport.domain.JobRun;
 import org.messageexport.domain.MessageBatch;
 import org.messageexport.domain.SideCollection;
+import org.messageexport.localkit.SearchRest;
 
 /**
- * Test data: messages with side documents in Elasticsearch (indices named after a prefix of the test's
- * own), their tracking rows and batch in MySQL as extraction leaves them, and the export each message
+ * Test data: messages with side documents in Elasticsearch or OpenSearch (indices named after a prefix of the test's
+ * own, written with the same REST requests to either engine), their tracking rows and batch in MySQL as extraction leaves them, and the export each message
  * must get.
  */
 final class ExportFixture {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] OFFSETS = {"Z", "+02:00", "-05:00", "+05:30", "-11:00"};
 
-    private final ElasticsearchClient es;
+    private final SearchRest es;
     final String prefix;
     final List<SideCollection> collections;
     /** Expected export (without the "export" member) by message id, in batch order. */
@@ -45,8 +42,8 @@ final class ExportFixture {
     final Map<String, LocalDate> utcDay = new LinkedHashMap<>();
     private final Random random;
 
-    ExportFixture(ElasticsearchClient es, String prefix, long seed) {
-        this.es = es;
+    ExportFixture(java.net.URI cluster, String prefix, long seed) {
+        this.es = new SearchRest(cluster, null);
         this.prefix = prefix;
         this.random = new Random(seed);
         this.collections = List.of(
@@ -67,20 +64,29 @@ final class ExportFixture {
                         .toList());
     }
 
+    /** Sends bulk actions built with {@link #sideDocs}; answered once they are searchable. */
+    void write(StringBuilder bulk) throws Exception {
+        es.bulk(bulk.toString(), true);
+    }
+
+    /** Deletes a message from the messages index (as if deleted after extraction). */
+    void deleteMessage(String id) throws Exception {
+        es.deleteDocument(messagesIndex(), id);
+    }
+
     void createIndices() throws Exception {
-        es.indices()
-                .create(c -> c.index(messagesIndex()).mappings(m -> m.properties("timestamp", p -> p.date(d -> d))));
+        es.create(messagesIndex(), "{\"mappings\":{\"properties\":{\"timestamp\":{\"type\":\"date\"}}}}");
         for (SideCollection c : collections) {
-            es.indices()
-                    .create(i -> i.index(c.index())
-                            .mappings(m -> m.properties("message_id", p -> p.keyword(k -> k))
-                                    .properties("timestamp", p -> p.date(d -> d))));
+            es.create(
+                    c.index(),
+                    "{\"mappings\":{\"properties\":{\"message_id\":{\"type\":\"keyword\"},"
+                            + "\"timestamp\":{\"type\":\"date\"}}}}");
         }
     }
 
     /** {@code n} messages; each collection gets between 0 and {@code maxSide} documents per message; {@code bodyBytes} of text each. */
     List<String> seed(List<String> ids, int maxSide, int bodyBytes) throws Exception {
-        BulkRequest.Builder bulk = new BulkRequest.Builder().refresh(Refresh.WaitFor);
+        StringBuilder bulk = new StringBuilder();
         int ops = 0;
         Instant base = Instant.parse("2026-03-01T20:00:00Z");
         for (int i = 0; i < ids.size(); i++) {
@@ -96,7 +102,7 @@ final class ExportFixture {
                     .put("priority", i % 3);
             message.putArray("tags").add("t" + (i % 7)).add("unicode ✓ " + i);
             ops++;
-            bulk.operations(o -> o.index(x -> x.index(messagesIndex()).id(id).document(message)));
+            bulk.append(SearchRest.indexAction(messagesIndex(), id, message));
             ObjectNode export = JSON.createObjectNode().put("message_id", id);
             export.set("message", message);
             for (SideCollection c : collections) {
@@ -107,20 +113,20 @@ final class ExportFixture {
             expected.put(id, export);
             utcDay.put(id, LocalDate.ofInstant(at, ZoneOffset.UTC));
             if (ops > 5000) {
-                flush(bulk.build());
-                bulk = new BulkRequest.Builder().refresh(Refresh.WaitFor);
+                es.bulk(bulk.toString(), true);
+                bulk = new StringBuilder();
                 ops = 0;
             }
         }
         if (ops > 0) {
-            flush(bulk.build());
+            es.bulk(bulk.toString(), true);
         }
         return ids;
     }
 
     /** Side documents in random order of ids, some with equal timestamps (ties go by _id). */
-    ArrayNode sideDocs(
-            SideCollection c, String messageId, int i, int n, Instant at, BulkRequest.Builder bulk, int textBytes) {
+    ArrayNode sideDocs(SideCollection c, String messageId, int i, int n, Instant at, StringBuilder bulk, int textBytes)
+            throws java.io.IOException {
         record Doc(String id, long millis, ObjectNode source) {}
         List<Doc> docs = new ArrayList<>();
         for (int j = 0; j < n; j++) {
@@ -135,24 +141,12 @@ final class ExportFixture {
                     .put("seq", j)
                     .put("note", text(textBytes));
             docs.add(new Doc(docId, t.toEpochMilli(), source));
-            bulk.operations(o -> o.index(x -> x.index(c.index()).id(docId).document(source)));
+            bulk.append(SearchRest.indexAction(c.index(), docId, source));
         }
         docs.sort(Comparator.comparingLong(Doc::millis).thenComparing(Doc::id));
         ArrayNode out = JSON.createArrayNode();
         docs.forEach(d -> out.add(d.source()));
         return out;
-    }
-
-    void flush(BulkRequest request) throws Exception {
-        BulkResponse response = es.bulk(request);
-        if (response.errors()) {
-            throw new IllegalStateException("bulk failed: "
-                    + response.items().stream()
-                            .filter(it -> it.error() != null)
-                            .findFirst()
-                            .map(it -> it.error().reason())
-                            .orElse("?"));
-        }
     }
 
     private String text(int bytes) {
@@ -171,21 +165,15 @@ final class ExportFixture {
         Instant now = Instant.now();
         JobRun job = jobs.create(
                 new ExportWindow(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")),
+                org.messageexport.domain.JobKind.SCHEDULED,
                 false,
                 "exec-test",
                 now);
-        MySqlTrackingStore tracking = new MySqlTrackingStore(ds);
+        MySqlBatchOutbox outbox = new MySqlBatchOutbox(ds);
         List<MessageBatch> batches =
-                tracking.recordPage(job, "exec-test", ids, ids.size(), new ExtractionCursor("pit", List.of(1L)), now);
-        tracking.markEnqueued(List.of(batches.getFirst().batchId()), now);
+                outbox.recordPage(job, "exec-test", ids, ids.size(), new ExtractionCursor("pit", List.of(1L)), now);
+        outbox.markEnqueued(List.of(batches.getFirst().batchId()), now);
         return batches.getFirst();
-    }
-
-    static String body(MessageBatch batch) {
-        ObjectNode body = JSON.createObjectNode().put("jobId", batch.jobId()).put("batchId", batch.batchId());
-        ArrayNode ids = body.putArray("messageIds");
-        batch.messageIds().forEach(ids::add);
-        return body.toString();
     }
 
     static JsonNode withoutExport(JsonNode exported) {

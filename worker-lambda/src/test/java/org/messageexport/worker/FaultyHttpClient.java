@@ -24,9 +24,18 @@ final class FaultyHttpClient implements SdkHttpClient {
                     + "<Message>Please reduce your request rate.</Message></Error>")
             .getBytes(StandardCharsets.UTF_8);
 
+    private static final byte[] ACCESS_DENIED = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>"
+                    + "<Code>AccessDenied</Code><Message>worker killed before its PUT</Message></Error>")
+            .getBytes(StandardCharsets.UTF_8);
+
     private final SdkHttpClient delegate;
     private final Random random = new Random(42);
     private volatile double failureRate;
+    /** While set, each PUT waits for it before it starts, then fails when {@link #killHeld} is set (a dead worker). */
+    volatile java.util.concurrent.CountDownLatch hold;
+
+    volatile boolean killHeld;
+    final AtomicInteger held = new AtomicInteger();
     final AtomicInteger injected = new AtomicInteger();
     final AtomicInteger putsSent = new AtomicInteger();
     final Map<String, AtomicInteger> storedByPath = new ConcurrentHashMap<>();
@@ -51,15 +60,7 @@ final class FaultyHttpClient implements SdkHttpClient {
             return new ExecutableHttpRequest() {
                 @Override
                 public HttpExecuteResponse call() {
-                    return HttpExecuteResponse.builder()
-                            .response(SdkHttpResponse.builder()
-                                    .statusCode(503)
-                                    .statusText("Slow Down")
-                                    .putHeader("Content-Type", "application/xml")
-                                    .putHeader("Content-Length", Integer.toString(SLOW_DOWN.length))
-                                    .build())
-                            .responseBody(AbortableInputStream.create(new ByteArrayInputStream(SLOW_DOWN)))
-                            .build();
+                    return response(503, "Slow Down", SLOW_DOWN);
                 }
 
                 @Override
@@ -70,10 +71,25 @@ final class FaultyHttpClient implements SdkHttpClient {
         if (!put) {
             return real;
         }
-        putsSent.incrementAndGet();
+        java.util.concurrent.CountDownLatch gate = hold;
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() throws java.io.IOException {
+                if (gate != null) {
+                    held.incrementAndGet();
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.IOException("interrupted while held", e);
+                    }
+                    if (killHeld) {
+                        // the worker is dead: its PUT never reaches S3 (answered as refused, so that the dead
+                        // worker's own code winds down at once instead of retrying until its deadline)
+                        return response(403, "Forbidden", ACCESS_DENIED);
+                    }
+                }
+                putsSent.incrementAndGet();
                 HttpExecuteResponse response = real.call();
                 if (response.httpResponse().isSuccessful()) {
                     storedByPath
@@ -98,6 +114,18 @@ final class FaultyHttpClient implements SdkHttpClient {
     @Override
     public void close() {
         delegate.close();
+    }
+
+    private static HttpExecuteResponse response(int status, String text, byte[] body) {
+        return HttpExecuteResponse.builder()
+                .response(SdkHttpResponse.builder()
+                        .statusCode(status)
+                        .statusText(text)
+                        .putHeader("Content-Type", "application/xml")
+                        .putHeader("Content-Length", Integer.toString(body.length))
+                        .build())
+                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
+                .build();
     }
 
     Optional<Integer> maxStoresOfOnePath() {

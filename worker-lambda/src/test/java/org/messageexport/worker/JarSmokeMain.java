@@ -3,12 +3,11 @@ package org.messageexport.worker;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import org.messageexport.adapter.lambda.LocalLambdaContext;
+import org.messageexport.localkit.LocalLambdaContext;
+import org.messageexport.localkit.SqsEvents;
 
 /**
- * Runs in a JVM of its own on the shaded jar (plus this class): builds the handler the way the Lambda
+ * Runs in a JVM of its own on the shaded jar (plus this class and local-kit's): builds the handler the way the Lambda
  * runtime does (public constructor, configuration from the environment) and handles one record whose
  * body is {@code args[0]}. Prints {@code INIT_MS=} and {@code FAILURES=} lines for {@link ShadedJarIT}.
  */
@@ -19,12 +18,7 @@ public final class JarSmokeMain {
         long t0 = System.nanoTime();
         ExportBatchHandler handler = new ExportBatchHandler();
         long initMillis = (System.nanoTime() - t0) / 1_000_000;
-        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-        record.setMessageId("smoke-1");
-        record.setBody(args[0]);
-        record.setAttributes(Map.of("ApproximateReceiveCount", "1"));
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(record));
+        SQSEvent event = SqsEvents.of("smoke-1", args[0], 1);
         long t1 = System.nanoTime();
         SQSBatchResponse response =
                 handler.handleRequest(event, LocalLambdaContext.of("worker", Duration.ofMinutes(1)));

@@ -2,7 +2,6 @@ package org.messageexport.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -22,19 +21,18 @@ import java.util.zip.ZipFile;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.messageexport.adapter.elasticsearch.ElasticsearchClients;
-import org.messageexport.config.ElasticsearchConfig;
-import org.messageexport.config.Env;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.messageexport.adapter.sqs.BatchMessageCodec;
 import org.messageexport.config.EnvNames;
-import org.messageexport.config.SecretLookup;
+import org.messageexport.config.SearchEngine;
 import org.messageexport.domain.MessageBatch;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.EmbeddedServicesExtension;
+import org.messageexport.localkit.LocalEndpoints;
+import org.messageexport.localkit.LocalLambdaContext;
+import org.messageexport.testing.LambdaArtifacts;
 import org.messageexport.testing.TestServices;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The deployable artifact: small enough, free of server code, and able to export a batch on its own. */
@@ -57,7 +55,10 @@ class ShadedJarIT {
                     .forEach(n -> {
                         boolean esServer =
                                 n.startsWith("org/elasticsearch/") && !n.startsWith("org/elasticsearch/client/");
+                        boolean openSearchServer =
+                                n.startsWith("org/opensearch/") && !n.startsWith("org/opensearch/client/");
                         if (esServer
+                                || openSearchServer
                                 || n.startsWith("org/apache/lucene/")
                                 || n.startsWith("org/messageexport/embedded/")
                                 || n.startsWith("org/gaul/")
@@ -77,40 +78,49 @@ class ShadedJarIT {
     }
 
     @Test
-    void handlerFromTheJar_exportsABatch_inAJvmOfItsOwn_withJsonLogLines(EmbeddedServices services) throws Exception {
+    void jar_holdsNoBenchmarkSampleDataOrLocalOnlyClasses() throws Exception {
+        LambdaArtifacts.assertNoLocalTooling(JAR, ExportBatchHandler.class.getName());
+    }
+
+    @ParameterizedTest
+    @EnumSource(SearchEngine.class)
+    void handlerFromTheJar_exportsABatch_inAJvmOfItsOwn_withJsonLogLines(SearchEngine engine, EmbeddedServices services)
+            throws Exception {
         DataSource ds = TestServices.dataSource(services);
         TestServices.truncate(ds);
-        String bucket = "shaded-jar-it";
-        var ep = services.s3();
-        try (S3Client s3 = S3Client.builder()
-                .endpointOverride(ep.url())
-                .region(Region.of(ep.region()))
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
-                .httpClient(ApacheHttpClient.create())
-                .build()) {
+        String bucket = "shaded-jar-it-" + engine.value();
+        try (S3Client s3 = services.s3Client()) {
             s3.createBucket(b -> b.bucket(bucket));
-            ElasticsearchClient es = ElasticsearchClients.create(ElasticsearchConfig.from(
-                    new Env(Map.of(EnvNames.ES_URL, services.elasticsearchUrl().toString())), SecretLookup.NONE));
-            ExportFixture fixture = new ExportFixture(es, "jar", 7);
+            LocalEndpoints endpoints = LocalEndpoints.of(services, engine);
+            ExportFixture fixture = new ExportFixture(endpoints.elasticsearch(), "jar", 7);
             fixture.createIndices();
             List<String> ids = IntStream.range(0, 20).mapToObj(i -> "jar-" + i).toList();
             fixture.seed(ids, 3, 100);
-            es._transport().close();
             MessageBatch batch = ExportFixture.track(ds, ids);
 
-            Map<String, String> env = new HashMap<>(TestServices.environment(services, bucket, null));
+            Map<String, String> env = new HashMap<>(endpoints.environment(bucket, null));
             env.put(EnvNames.MESSAGES_INDEX, fixture.messagesIndex());
             env.put(EnvNames.SIDE_COLLECTIONS, fixture.sideCollectionsSpec());
             env.put(EnvNames.S3_SSE, "none");
             String java =
                     Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // the jar, JarSmokeMain, and local-kit (the in-process Lambda context and SQS event it uses)
             String classpath = JAR.toAbsolutePath()
                     + File.pathSeparator
-                    + Path.of("target/test-classes").toAbsolutePath();
+                    + Path.of("target/test-classes").toAbsolutePath()
+                    + File.pathSeparator
+                    + Path.of(LocalLambdaContext.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI());
             ProcessBuilder pb = new ProcessBuilder(
-                            java, "-Xmx256m", "-cp", classpath, JarSmokeMain.class.getName(), ExportFixture.body(batch))
+                            java,
+                            "-Xmx256m",
+                            "-cp",
+                            classpath,
+                            JarSmokeMain.class.getName(),
+                            BatchMessageCodec.encode(batch))
                     .redirectErrorStream(true);
             pb.environment().clear();
             pb.environment().putAll(env);

@@ -39,15 +39,21 @@ class WorkerConfigTest {
     }
 
     @Test
-    void fromEnv_readsSecretsThroughTheLookup() {
+    void fromEnv_readsSecretsThroughTheLookup_onFirstUseOnly() {
         Map<String, String> env = minimal();
         env.remove(EnvNames.DB_USERNAME);
         env.put(EnvNames.DB_SECRET_ARN, "arn:aws:secretsmanager:us-east-1:1:secret:db");
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
 
-        WorkerConfig c = WorkerConfig.fromEnv(env, arn -> Map.of("username", "u", "password", "p"));
+        WorkerConfig c = WorkerConfig.fromEnv(env, arn -> {
+            reads.incrementAndGet();
+            return Map.of("username", "u", "password", "p");
+        });
 
-        assertThat(c.database().username()).isEqualTo("u");
-        assertThat(c.database().password()).isEqualTo("p");
+        assertThat(reads).as("building the configuration reads no secret").hasValue(0);
+        assertThat(c.database().credentials().current())
+                .isEqualTo(org.messageexport.config.Credentials.basic("u", "p"));
+        assertThat(reads).hasValue(1);
     }
 
     @Test
@@ -68,6 +74,22 @@ class WorkerConfigTest {
         badCount.put(EnvNames.MAX_RECEIVE_COUNT, "0");
         assertThatThrownBy(() -> WorkerConfig.fromEnv(badCount, SecretLookup.NONE))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("MAX_RECEIVE_COUNT must be > 0, got 0");
+                .hasMessage("MAX_RECEIVE_COUNT must be >= 1, got 0");
+
+        Map<String, String> badFormat = minimal();
+        badFormat.put(EnvNames.OUTPUT_FORMAT, "parquet");
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(badFormat, SecretLookup.NONE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("OUTPUT_FORMAT must be one of object|ndjson-gz, got 'parquet'");
+    }
+
+    @Test
+    void outputFormat_isObjectByDefault_andNdjsonGzWhenSet() {
+        assertThat(WorkerConfig.fromEnv(minimal(), SecretLookup.NONE).outputFormat())
+                .isEqualTo(org.messageexport.domain.OutputFormat.OBJECT);
+        Map<String, String> env = minimal();
+        env.put(EnvNames.OUTPUT_FORMAT, " NDJSON-GZ ");
+        assertThat(WorkerConfig.fromEnv(env, SecretLookup.NONE).outputFormat())
+                .isEqualTo(org.messageexport.domain.OutputFormat.NDJSON_GZ);
     }
 }

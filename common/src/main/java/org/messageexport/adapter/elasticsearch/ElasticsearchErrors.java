@@ -3,26 +3,22 @@ package org.messageexport.adapter.elasticsearch;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
 import java.io.IOException;
-import org.messageexport.port.TransientException;
+import org.messageexport.adapter.search.SearchFailures;
 
-/**
- * Translates client errors at the adapter boundary, keeping the cause: a server that answered 429 or
- * 5xx, or could not be reached at all, is transient; any other answer is not.
- */
+/** Translates Elasticsearch client errors at the adapter boundary by {@link SearchFailures}' rule. */
 public final class ElasticsearchErrors {
     private ElasticsearchErrors() {}
 
     public static RuntimeException translate(String action, Exception e) {
-        String message = action + ": " + e.getMessage();
         if (e instanceof ElasticsearchException ee) {
-            int status = ee.status();
-            return status == 429 || status >= 500
-                    ? new TransientException(message, e)
-                    : new IllegalStateException(message, e);
+            return SearchFailures.of(action, ee.status(), e.getMessage(), e);
         }
-        if (e instanceof TransportException || e instanceof IOException) {
-            return new TransientException(message, e);
+        if (e instanceof TransportException te) {
+            return SearchFailures.of(action, te.statusCode(), e.getMessage(), e);
         }
-        return e instanceof RuntimeException re ? re : new IllegalStateException(message, e);
+        if (e instanceof IOException) {
+            return SearchFailures.unreachable(action, e);
+        }
+        return e instanceof RuntimeException re ? re : new IllegalStateException(action + ": " + e.getMessage(), e);
     }
 }

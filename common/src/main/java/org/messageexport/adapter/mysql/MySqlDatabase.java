@@ -2,20 +2,37 @@ package org.messageexport.adapter.mysql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.messageexport.config.Credentials;
 import org.messageexport.config.DatabaseConfig;
+import org.messageexport.config.TransportSecurity;
 
-/** The pool, and the schema: migrated by Flyway at deploy time, checked by every function at start. */
+/**
+ * The pool, and the schema: migrated by Flyway at deploy time, checked by every function on its first connection
+ * ({@link MySqlConnections}).
+ */
 public final class MySqlDatabase {
+    /**
+     * The certificate authorities of Amazon RDS, Aurora and RDS Proxy (PKCS12, classpath), handed to Connector/J when
+     * a URL asks for a verified TLS connection and names no trust store (see {@code common/src/main/tls/README.md}).
+     * In the jar, so that it is versioned and tested with the code: the Lambda runtime's Java trust store holds
+     * public CAs only, and a JVM-wide {@code javax.net.ssl.trustStore} would replace those that S3, SQS and
+     * Elasticsearch need.
+     */
+    public static final String RDS_TRUST_STORE = "/org/messageexport/adapter/mysql/rds-ca-truststore.p12";
+
+    /** It holds public certificates only: the password guards nothing, PKCS12 merely wants one. */
+    public static final String RDS_TRUST_STORE_PASSWORD = "rds-ca-bundle";
+
     /** Connector/J settings the job relies on: UTC sessions, batched statements rewritten into multi-row ones. */
     static final Map<String, String> REQUIRED_PARAMS = requiredParams();
 
@@ -34,14 +51,25 @@ public final class MySqlDatabase {
         return p;
     }
 
-    /** The configured URL with the required parameters added where the URL does not set them. */
+    /**
+     * The configured URL with the required parameters added where the URL does not set them, and with the RDS trust
+     * store when it asks for a verified TLS connection without naming a trust store.
+     */
     static String effectiveUrl(String url) {
+        Map<String, String> given = TransportSecurity.queryParameters(url);
+        Map<String, String> added = new LinkedHashMap<>(REQUIRED_PARAMS);
+        String sslMode = given.getOrDefault("sslMode", "");
+        if ((sslMode.equalsIgnoreCase("VERIFY_CA") || sslMode.equalsIgnoreCase("VERIFY_IDENTITY"))
+                && !given.containsKey("trustCertificateKeyStoreUrl")) {
+            added.put("trustCertificateKeyStoreUrl", rdsTrustStoreUrl());
+            added.put("trustCertificateKeyStoreType", "PKCS12");
+            added.put("trustCertificateKeyStorePassword", RDS_TRUST_STORE_PASSWORD);
+        }
         int q = url.indexOf('?');
-        String query = q < 0 ? "" : url.substring(q + 1);
         StringBuilder out = new StringBuilder(url);
-        String sep = q < 0 ? "?" : (query.isEmpty() || url.endsWith("&") ? "" : "&");
-        for (var e : REQUIRED_PARAMS.entrySet()) {
-            if (!Arrays.stream(query.split("&")).anyMatch(kv -> kv.startsWith(e.getKey() + "="))) {
+        String sep = q < 0 ? "?" : (q == url.length() - 1 || url.endsWith("&") ? "" : "&");
+        for (var e : added.entrySet()) {
+            if (!given.containsKey(e.getKey())) {
                 out.append(sep).append(e.getKey()).append('=').append(e.getValue());
                 sep = "&";
             }
@@ -49,15 +77,31 @@ public final class MySqlDatabase {
         return out.toString();
     }
 
+    /** A URL Connector/J can open: {@code file:} in an unpacked function (/var/task), {@code jar:} in a jar. */
+    static String rdsTrustStoreUrl() {
+        URL url = MySqlDatabase.class.getResource(RDS_TRUST_STORE);
+        if (url == null) {
+            throw new IllegalStateException(RDS_TRUST_STORE + " is not on the classpath");
+        }
+        return url.toString();
+    }
+
+    /**
+     * A pool that opens no connection until one is asked for ({@code minimumIdle=0}, no initial connection attempt),
+     * so that building it does no network I/O, and that asks {@code config}'s credential source for the credentials
+     * of each new connection.
+     */
     public static HikariDataSource pool(DatabaseConfig config, String poolName) {
         HikariConfig h = new HikariConfig();
         h.setPoolName(poolName);
         h.setJdbcUrl(effectiveUrl(config.url()));
-        h.setUsername(config.username());
-        h.setPassword(config.password());
+        h.setCredentialsProvider(() -> {
+            Credentials c = config.credentials().current();
+            return com.zaxxer.hikari.util.Credentials.of(c.username(), c.password());
+        });
         // A Lambda instance handles one event at a time: a small pool is enough and spares MySQL's connection limit.
         h.setMaximumPoolSize(config.poolSize());
-        h.setMinimumIdle(1);
+        h.setMinimumIdle(0);
         h.setConnectionTimeout(10_000);
         h.setInitializationFailTimeout(-1);
         h.setAutoCommit(true);
@@ -79,7 +123,10 @@ public final class MySqlDatabase {
     }
 
     /** The highest migration this code needs (the last {@code V<n>__*.sql} in db/migration; a test keeps them equal). */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 7;
+
+    /** Reasons ({@code message_tracking.last_error}, {@code job_runs.failure_reason}) are {@code VARCHAR(1000)}. */
+    static final int REASON_LENGTH = 1000;
 
     /**
      * Fails with one line when the schema is older than this code expects, so a function never runs against
@@ -87,15 +134,23 @@ public final class MySqlDatabase {
      * functions' cold-start path.
      */
     public static void requireCurrentSchema(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            requireCurrentSchema(c);
+        } catch (SQLException e) {
+            throw Jdbc.translate("read the schema version", e);
+        }
+    }
+
+    /** {@link #requireCurrentSchema(DataSource)} on a connection the caller keeps. */
+    public static void requireCurrentSchema(Connection c) {
         int found;
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement();
+        try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(
                         "SELECT MAX(CAST(version AS UNSIGNED)) FROM flyway_schema_history WHERE success = 1")) {
             found = rs.next() ? rs.getInt(1) : 0;
         } catch (SQLException e) {
             if (e.getErrorCode() != NO_SUCH_TABLE) {
-                throw SqlErrors.translate("read the schema version", e);
+                throw Jdbc.translate("read the schema version", e);
             }
             found = 0;
         }

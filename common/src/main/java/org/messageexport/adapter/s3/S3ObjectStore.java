@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * {@link ObjectStore} on S3 with the synchronous SDK client (Apache HTTP client) and a fixed pool of
  * {@code concurrency} threads, so at most that many PUTs are in flight. Every PUT carries
- * {@code Content-Type: application/json}, the configured server-side encryption and a
+ * its {@code Content-Type} ({@code application/json}, or {@code application/gzip} for a batch object), the configured server-side encryption and a
  * {@code Content-MD5} that S3 verifies against the body it received.
  */
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
@@ -80,16 +80,16 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public void putJson(String key, byte[] json) {
-        put(key, json, null);
+    public void put(String key, byte[] body, String contentType) {
+        put(key, body, contentType, null);
     }
 
     /** {@code timeout}: the call's overall limit, retries included (null: the client's). */
-    private void put(String key, byte[] json, Duration timeout) {
+    private void put(String key, byte[] json, String contentType, Duration timeout) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(key)
-                .contentType("application/json")
+                .contentType(contentType)
                 .contentLength((long) json.length)
                 .contentMD5(md5(json));
         switch (sse.mode()) {
@@ -133,7 +133,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                 }
                 try {
                     // a PUT (with the SDK's own retries) never runs past the deadline
-                    put(o.key(), o.json(), left.compareTo(MAX_CALL) < 0 ? left : MAX_CALL);
+                    put(o.key(), o.json(), o.contentType(), left.compareTo(MAX_CALL) < 0 ? left : MAX_CALL);
                     return null;
                 } catch (RuntimeException e) {
                     return new PutFailure(o.key(), e);

@@ -13,8 +13,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * {@link SecretLookup} on AWS Secrets Manager: the secret's {@code SecretString} as a flat JSON object
- * (the format of RDS-managed secrets). The client is built on first use, so a function configured
- * without secrets never builds it; it is closed after each read (secrets are read once, at init).
+ * (the format of RDS-managed secrets). The client is built for each read and closed after it: secrets are read on
+ * first use, after an authentication failure and after a snapshot restore (see
+ * {@link org.messageexport.config.CredentialSource}), never while a function is built, and no socket is kept.
  */
 public final class SecretsManagerLookup implements SecretLookup {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,8 +1,5 @@
 package org.messageexport.adapter.sqs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,14 +18,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 /**
- * Sends batches as {@code {"jobId","batchId","messageIds":[...]}} with SendMessageBatch: at most 10
- * entries and 256 KiB per call.
+ * Sends batches, as {@link BatchMessageCodec} writes them, with SendMessageBatch: at most 10 entries and
+ * 256 KiB per call.
  */
 public final class SqsBatchQueue implements BatchQueue {
     static final int MAX_ENTRIES = 10;
     static final int MAX_REQUEST_BYTES = 256 * 1024;
     private static final Logger log = LoggerFactory.getLogger(SqsBatchQueue.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -38,21 +34,13 @@ public final class SqsBatchQueue implements BatchQueue {
         this.queueUrl = queueUrl;
     }
 
-    /** The message body the worker reads. */
-    public static String body(MessageBatch batch) {
-        ObjectNode body = JSON.createObjectNode().put("jobId", batch.jobId()).put("batchId", batch.batchId());
-        ArrayNode ids = body.putArray("messageIds");
-        batch.messageIds().forEach(ids::add);
-        return body.toString();
-    }
-
     @Override
     public void send(List<MessageBatch> batches, AcceptedListener onAccepted) {
         List<SendMessageBatchRequestEntry> group = new ArrayList<>();
         Map<String, Long> batchIdByEntry = new HashMap<>();
         int groupBytes = 0;
         for (MessageBatch batch : batches) {
-            String body = body(batch);
+            String body = BatchMessageCodec.encode(batch);
             int bytes = body.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_REQUEST_BYTES) {
                 throw new IllegalArgumentException("batch " + batch.batchId() + " is " + bytes

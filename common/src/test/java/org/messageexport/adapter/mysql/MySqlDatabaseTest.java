@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.messageexport.config.TransportSecurity;
 
 class MySqlDatabaseTest {
     @Test
@@ -36,5 +38,28 @@ class MySqlDatabaseTest {
                 .containsOnlyOnce("connectTimeout=");
         assertThat(MySqlDatabase.effectiveUrl("jdbc:mysql://db/x"))
                 .startsWith("jdbc:mysql://db/x?connectionTimeZone=UTC&");
+    }
+
+    @Test
+    void effectiveUrl_addsTheRdsTrustStore_toAVerifiedTlsUrlWithoutOne() {
+        Map<String, String> params = TransportSecurity.queryParameters(
+                MySqlDatabase.effectiveUrl("jdbc:mysql://db:3306/export?sslMode=VERIFY_IDENTITY"));
+        assertThat(params)
+                .containsEntry("sslMode", "VERIFY_IDENTITY")
+                .containsEntry("trustCertificateKeyStoreType", "PKCS12")
+                .containsEntry("trustCertificateKeyStorePassword", MySqlDatabase.RDS_TRUST_STORE_PASSWORD)
+                .containsEntry("connectionTimeZone", "UTC");
+        assertThat(params.get("trustCertificateKeyStoreUrl")).endsWith(MySqlDatabase.RDS_TRUST_STORE);
+    }
+
+    @Test
+    void effectiveUrl_keepsAGivenTrustStore_andAddsNoneWithoutVerification() {
+        assertThat(TransportSecurity.queryParameters(MySqlDatabase.effectiveUrl(
+                        "jdbc:mysql://db/x?sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:/etc/my.p12")))
+                .containsEntry("trustCertificateKeyStoreUrl", "file:/etc/my.p12")
+                .doesNotContainKey("trustCertificateKeyStoreType");
+        assertThat(TransportSecurity.queryParameters(MySqlDatabase.effectiveUrl("jdbc:mysql://127.0.0.1/x")))
+                .doesNotContainKeys("sslMode", "trustCertificateKeyStoreUrl")
+                .containsEntry("rewriteBatchedStatements", "true");
     }
 }

@@ -16,19 +16,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.messageexport.domain.Deadline;
-import org.messageexport.embedded.AwsEndpoint;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.EmbeddedServicesExtension;
 import org.messageexport.port.ObjectStore.JsonObject;
 import org.messageexport.port.ObjectStore.PutFailure;
 import org.messageexport.port.TransientException;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The S3 adapter against S3Proxy: headers of every PUT, bounded concurrency, and how failures are reported. */
@@ -49,13 +45,7 @@ class S3ObjectStoreIT {
 
     @BeforeEach
     void setUp() {
-        AwsEndpoint ep = services.s3();
-        s3 = S3Client.builder()
-                .endpointOverride(ep.url())
-                .forcePathStyle(true)
-                .region(Region.of(ep.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
+        s3 = services.s3ClientBuilder()
                 .httpClient(S3ObjectStore.httpClient(8))
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
