@@ -22,6 +22,9 @@ final class Jdbc {
     /** Most parameters of one IN list. */
     static final int IN_CHUNK = 1000;
 
+    /** Most tries of one read whose connection was lost under it. */
+    static final int READ_ATTEMPTS = 3;
+
     /** Binds the parameters of a statement. */
     @FunctionalInterface
     interface Binder {
@@ -95,9 +98,23 @@ final class Jdbc {
         return withConnection(action, c -> update(c, sql, binder));
     }
 
-    /** One query; its rows in order. */
+    /**
+     * One query; its rows in order. A read is asked again, on another connection, when its connection was lost under
+     * it (at most {@value #READ_ATTEMPTS} tries): a pool hands out a connection used in the last 500 ms without
+     * checking it, so a connection killed by the server (a failover, {@code KILL CONNECTION}, an idle timeout) fails
+     * the next read on it, and reading again changes nothing. Writes are not retried here: whether a lost write was
+     * applied is for the caller to decide.
+     */
     <T> List<T> query(String action, String sql, Binder binder, RowMapper<T> mapper) {
-        return withConnection(action, c -> query(c, sql, binder, mapper));
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                return query(c, sql, binder, mapper);
+            } catch (SQLException e) {
+                if (attempt >= READ_ATTEMPTS || !connectionLost(e)) {
+                    throw translate(action, e);
+                }
+            }
+        }
     }
 
     /**
@@ -160,19 +177,26 @@ final class Jdbc {
         return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
+    /** The connection broke under the statement (the statement itself may be fine on another one). */
+    static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return e instanceof SQLRecoverableException
+                || state.startsWith("08")
+                || e.getErrorCode() == 1927 // MariaDB ER_CONNECTION_KILLED
+                || state.equals("70100");
+    }
+
     /** The JDBC error as the adapters' callers see it: transient or not, naming {@code action}, keeping the cause. */
     static RuntimeException translate(String action, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         boolean transientError = e instanceof SQLTransientException
-                || e instanceof SQLRecoverableException
-                || state.startsWith("08") // connection exceptions
+                // the connection was lost or killed under the statement (KILL CONNECTION, a failover): a new one may
+                // succeed
+                || connectionLost(e)
                 || state.equals("40001") // deadlock / serialization failure
                 || e.getErrorCode() == 1205 // lock wait timeout
                 || e.getErrorCode() == 1213 // deadlock
-                // the connection was killed under the statement (KILL CONNECTION, a failover): a new one may succeed
-                || e.getErrorCode() == 1927 // MariaDB ER_CONNECTION_KILLED
-                || e.getErrorCode() == 1317 // ER_QUERY_INTERRUPTED
-                || state.equals("70100");
+                || e.getErrorCode() == 1317; // ER_QUERY_INTERRUPTED
         String message = action + ": " + e.getMessage();
         return transientError ? new TransientException(message, e) : new IllegalStateException(message, e);
     }

@@ -160,6 +160,53 @@ class MySqlConnectionsIT {
     }
 
     @Test
+    void connectionKilledByTheServer_aReadIsAskedAgainOnAnotherConnection_aWriteIsNot() throws Exception {
+        try (var migrate = MySqlDatabase.pool(new DatabaseConfig(url(), user, "first-password", 2), "m")) {
+            MySqlDatabase.migrate(migrate);
+        }
+        connections = new MySqlConnections(new DatabaseConfig(url(), user, "first-password", 2), "t");
+        // the next connection handed out is killed by the server first (as a failover or KILL CONNECTION does to a
+        // pooled connection between two uses)
+        AtomicInteger toKill = new AtomicInteger();
+        DataSource killing = (DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = method.invoke(connections, args);
+                    if (method.getName().equals("getConnection") && toKill.getAndDecrement() > 0) {
+                        kill((Connection) result);
+                    }
+                    return result;
+                });
+        Jdbc jdbc = new Jdbc(killing);
+
+        toKill.set(1);
+        assertThat(jdbc.query("probe", "SELECT 1", ps -> {}, rs -> rs.getInt(1)))
+                .containsExactly(1);
+        assertThat(toKill).as("the first connection was killed").hasValueLessThan(0);
+
+        toKill.set(Jdbc.READ_ATTEMPTS);
+        assertThatThrownBy(() -> jdbc.query("probe", "SELECT 1", ps -> {}, rs -> rs.getInt(1)))
+                .as("every try met a killed connection")
+                .isInstanceOf(org.messageexport.port.TransientException.class)
+                .hasMessageStartingWith("probe: ");
+
+        toKill.set(1);
+        assertThatThrownBy(() -> jdbc.update("write", "DELETE FROM job_runs WHERE job_id = ?", ps -> ps.setLong(1, 0)))
+                .isInstanceOf(org.messageexport.port.TransientException.class)
+                .hasMessageStartingWith("write: ");
+        assertThat(toKill).as("a write is tried once").hasValue(0);
+    }
+
+    private void kill(Connection c) throws SQLException {
+        long id;
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            id = rs.getLong(1);
+        }
+        execute("KILL CONNECTION " + id);
+    }
+
+    @Test
     void disconnect_closesThePool_andTheNextUseBuildsANewOne() throws Exception {
         try (var migrate = MySqlDatabase.pool(new DatabaseConfig(url(), user, "first-password", 2), "m")) {
             MySqlDatabase.migrate(migrate);
