@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,6 +43,7 @@ import org.messageexport.domain.JobStatus;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.EmbeddedServicesExtension;
 import org.messageexport.embedded.MySqlEndpoint;
+import org.messageexport.local.faults.ConnectionKiller;
 import org.messageexport.localkit.LocalEndpoints;
 import org.messageexport.localkit.SampleDataSeeder;
 import org.messageexport.statemachine.ExecutionStatus;
@@ -304,22 +303,7 @@ class ExportIntegrityIT {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
             // KILL CONNECTION on every connection of the app's database (this one is on none) every 700 ms
             while (!run.isDone() && System.nanoTime() < until && !stop.get()) {
-                List<Long> ids = new ArrayList<>();
-                try (Statement s = root.createStatement();
-                        ResultSet rs = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '"
-                                + endpoint.database() + "' AND ID <> CONNECTION_ID()")) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-                for (long id : ids) {
-                    try (Statement s = root.createStatement()) {
-                        s.execute("KILL CONNECTION " + id);
-                        killed.incrementAndGet();
-                    } catch (java.sql.SQLException gone) {
-                        // ended on its own meanwhile
-                    }
-                }
+                killed.addAndGet(ConnectionKiller.killAll(root, endpoint.database()));
                 Thread.sleep(700);
             }
             LocalExport.Outcome outcome = run.get(6, TimeUnit.MINUTES);

@@ -690,24 +690,7 @@ public final class FaultSuite {
             try (Connection c = root()) {
                 for (int round = 0; round < 10 && running.get(); round++) {
                     Thread.sleep(1000);
-                    List<Long> victims = new ArrayList<>();
-                    try (PreparedStatement ps = c.prepareStatement("SELECT ID FROM information_schema.PROCESSLIST"
-                            + " WHERE DB = ? AND ID <> CONNECTION_ID()")) {
-                        ps.setString(1, database);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                victims.add(rs.getLong(1));
-                            }
-                        }
-                    }
-                    for (long id : victims) {
-                        try (Statement s = c.createStatement()) {
-                            s.execute("KILL CONNECTION " + id);
-                            count.incrementAndGet();
-                        } catch (SQLException gone) {
-                            // it ended on its own meanwhile
-                        }
-                    }
+                    count.addAndGet(ConnectionKiller.killAll(c, database));
                 }
             }
         }
