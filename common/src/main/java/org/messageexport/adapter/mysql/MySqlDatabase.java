@@ -2,6 +2,7 @@ package org.messageexport.adapter.mysql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import java.net.URL;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -91,6 +92,18 @@ public final class MySqlDatabase {
      * so that building it does no network I/O, and that asks {@code config}'s credential source for the credentials
      * of each new connection.
      */
+    /**
+     * A connection the server killed under a statement (MariaDB's "Connection was killed", 1927 / 70100, besides the
+     * {@code 08} states Hikari knows) leaves the pool: otherwise it goes back as if used just now, and the next
+     * borrower within Hikari's 500 ms alive-bypass window gets it unchecked and fails too.
+     */
+    static final SQLExceptionOverride EVICT_LOST_CONNECTIONS = new SQLExceptionOverride() {
+        @java.lang.Override // the interface's nested enum is named Override too
+        public Override adjudicate(SQLException e) {
+            return Jdbc.connectionLost(e) ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+        }
+    };
+
     public static HikariDataSource pool(DatabaseConfig config, String poolName) {
         HikariConfig h = new HikariConfig();
         h.setPoolName(poolName);
@@ -105,6 +118,7 @@ public final class MySqlDatabase {
         h.setConnectionTimeout(10_000);
         h.setInitializationFailTimeout(-1);
         h.setAutoCommit(true);
+        h.setExceptionOverride(EVICT_LOST_CONNECTIONS);
         return new HikariDataSource(h);
     }
 

@@ -27,6 +27,19 @@ class MySqlDatabaseTest {
     }
 
     @Test
+    void aConnectionKilledUnderAStatement_leavesThePool() {
+        var override = MySqlDatabase.EVICT_LOST_CONNECTIONS;
+        var killed = new java.sql.SQLException("Connection was killed", "70100", 1927);
+        var lost = new java.sql.SQLException("Communications link failure", "08S01");
+        var duplicate = new java.sql.SQLException("Duplicate entry", "23000", 1062);
+        assertThat(override.adjudicate(killed)).isEqualTo(com.zaxxer.hikari.SQLExceptionOverride.Override.MUST_EVICT);
+        assertThat(override.adjudicate(lost)).isEqualTo(com.zaxxer.hikari.SQLExceptionOverride.Override.MUST_EVICT);
+        assertThat(override.adjudicate(duplicate))
+                .as("left to Hikari's own rules")
+                .isEqualTo(com.zaxxer.hikari.SQLExceptionOverride.Override.CONTINUE_EVICT);
+    }
+
+    @Test
     void effectiveUrl_addsTheRequiredSettings_keepingTheGivenOnes() {
         String url = MySqlDatabase.effectiveUrl("jdbc:mysql://db:3306/export?connectTimeout=1000");
         assertThat(url)
