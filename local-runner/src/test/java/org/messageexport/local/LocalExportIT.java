@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +92,12 @@ class LocalExportIT {
     }
 
     private LocalDeployment deploy(String bucket, LocalDate first, Map<String, String> env) throws Exception {
+        return deploy(bucket, first, env, LocalFunctions.Instrumentation.NONE);
+    }
+
+    private LocalDeployment deploy(
+            String bucket, LocalDate first, Map<String, String> env, LocalFunctions.Instrumentation instrumentation)
+            throws Exception {
         LocalSettings settings = LocalSettings.builder(first)
                 .s3Directory(services.s3Directory())
                 .bucket(bucket + "-" + engine.value())
@@ -99,7 +106,7 @@ class LocalExportIT {
                 .maxReceiveCount(3)
                 .environment(env)
                 .build();
-        return LocalDeployment.start(settings, services, s -> {});
+        return LocalDeployment.start(settings, services, s -> {}, instrumentation);
     }
 
     private static Map<String, JsonNode> exportedObjects(LocalDeployment d) throws Exception {
@@ -402,8 +409,20 @@ class LocalExportIT {
 
     @Test
     void secondExecutionWhileOneRuns_endsCleanly_withoutTouchingTheWindow() throws Exception {
+        // the workers wait until the second execution has ended: the first job is still running when it plans
+        CountDownLatch secondEnded = new CountDownLatch(1);
+        LocalFunctions.Instrumentation workersWait = new LocalFunctions.Instrumentation() {
+            @Override
+            public void beforeWorker(com.amazonaws.services.lambda.runtime.events.SQSEvent event) {
+                try {
+                    secondEnded.await(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
         try (LocalDeployment d =
-                deploy("e2e-busy", DAY1, Map.of(EnvNames.SAFETY_LAG, windowsEndingBy(DAY1.plusDays(1))))) {
+                deploy("e2e-busy", DAY1, Map.of(EnvNames.SAFETY_LAG, windowsEndingBy(DAY1.plusDays(1))), workersWait)) {
             LocalExport export = new LocalExport(d);
             CompletableFuture<LocalExport.Outcome> first = CompletableFuture.supplyAsync(() ->
                     export.run(LocalExport.input(Optional.empty(), Optional.empty(), false), "first", null, false));
@@ -413,8 +432,13 @@ class LocalExportIT {
             }
             JobRun running = d.jobs().findRunning().orElseThrow();
 
-            LocalExport.Outcome second =
-                    export.run(LocalExport.input(Optional.empty(), Optional.empty(), false), "second", null, false);
+            LocalExport.Outcome second;
+            try {
+                second =
+                        export.run(LocalExport.input(Optional.empty(), Optional.empty(), false), "second", null, false);
+            } finally {
+                secondEnded.countDown();
+            }
 
             assertThat(second.result().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(second.verdict()).isEqualTo("BUSY");

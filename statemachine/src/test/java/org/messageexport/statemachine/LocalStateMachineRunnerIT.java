@@ -94,7 +94,7 @@ class LocalStateMachineRunnerIT {
                 {"StartAt": "Linger", "States": {"Linger": {"Type": "Wait", "Seconds": 30, "End": true}}}""";
         LocalStateMachineRunner runner = LocalStateMachineRunner.builder(server.endpoint())
                 .skipWaits(true)
-                .processTimeout(Duration.ofSeconds(20))
+                .processTimeout(Duration.ofMinutes(2))
                 .build();
 
         ExecutionResult result = runner.run(definition, null);

@@ -304,8 +304,8 @@ class ExportBatchHandlerIT {
             // on a loaded machine, so the order of events is set by this test, not by timing
             SQSEvent firstDelivery = batchEvent(batch, 1);
             CompletableFuture<SQSBatchResponse> first = CompletableFuture.supplyAsync(() ->
-                    firstWorker.handleRequest(firstDelivery, LocalLambdaContext.of("worker", Duration.ofSeconds(60))));
-            long until = System.currentTimeMillis() + 50_000;
+                    firstWorker.handleRequest(firstDelivery, LocalLambdaContext.of("worker", Duration.ofMinutes(10))));
+            long until = System.currentTimeMillis() + 120_000;
             while (firstHttp.held.get() == 0 && System.currentTimeMillis() < until) {
                 Thread.sleep(20);
             }
@@ -331,7 +331,7 @@ class ExportBatchHandlerIT {
             // the first worker dies: no PUT of it ever succeeds, and its late results change nothing
             firstHttp.killHeld = true;
             firstWorkersPuts.countDown();
-            assertThat(first.get(60, TimeUnit.SECONDS).getBatchItemFailures()).hasSize(1);
+            assertThat(first.get(120, TimeUnit.SECONDS).getBatchItemFailures()).hasSize(1);
             assertExported(batch, ids);
             assertThat(objectKeys()).hasSize(40);
             assertThat(firstHttp.storedByPath).isEmpty();

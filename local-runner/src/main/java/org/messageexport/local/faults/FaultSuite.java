@@ -173,7 +173,7 @@ public final class FaultSuite {
             }
             if (fault == Fault.POISON_BATCH_REDRIVEN) {
                 // the job does not wait for the dead-lettered batch: what is left at the deadline fails
-                env.put(EnvNames.JOB_DEADLINE, "PT75S");
+                env.put(EnvNames.JOB_DEADLINE, "PT2M");
             }
             String bucket =
                     "faults-" + fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -503,7 +503,7 @@ public final class FaultSuite {
                 if (!waitFor(d, running, "SELECT COUNT(*) FROM message_tracking WHERE status = 'in_progress'")) {
                     return;
                 }
-                Thread.sleep(100);
+                // at once: a pause here lets a fast worker finish its batches first, and then it holds nothing
                 worker.destroyForcibly(); // SIGKILL: no shutdown hook, no drain, no release of its rows
                 exitCode = worker.waitFor();
                 count.incrementAndGet();
