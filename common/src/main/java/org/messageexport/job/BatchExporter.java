@@ -156,6 +156,9 @@ public final class BatchExporter {
         private long bytes;
         private int claimed;
         private int heldByOthers;
+        /** Results the tracking table did not take: their rows were no longer under this delivery's lease. */
+        private int notRecorded;
+
         private long claimNanos, readNanos, buildNanos, writeNanos;
 
         Run(MessageBatch batch, int receiveCount, Deadline deadline) {
@@ -447,14 +450,35 @@ public final class BatchExporter {
             List<MessageError> given = lastReceive ? withGivingUp(retryable) : retryable;
             try {
                 Instant now = clock.instant();
-                backoff.run("complete rows", () -> leases.complete(batch.jobId(), leaseToken, exported, now), deadline);
+                int completed = backoff.call(
+                        "complete rows", () -> leases.complete(batch.jobId(), leaseToken, exported, now), deadline);
                 List<MessageError> failures = new ArrayList<>(permanent);
                 if (lastReceive) {
                     failures.addAll(given);
                 }
-                backoff.run("fail rows", () -> leases.fail(batch.jobId(), leaseToken, failures), deadline);
-                if (!lastReceive) {
-                    backoff.run("release rows", () -> leases.release(batch.jobId(), leaseToken, given), deadline);
+                int failed =
+                        backoff.call("fail rows", () -> leases.fail(batch.jobId(), leaseToken, failures), deadline);
+                int released = lastReceive
+                        ? 0
+                        : backoff.call(
+                                "release rows", () -> leases.release(batch.jobId(), leaseToken, given), deadline);
+                notRecorded = exported.size()
+                        - completed
+                        + failures.size()
+                        - failed
+                        + (lastReceive ? 0 : given.size() - released);
+                if (notRecorded > 0) {
+                    log.warn(
+                            "{} of this batch's results not recorded (completed {} of {}, failed {} of {}, released {}"
+                                    + " of {}): this delivery's lease on those rows ended meanwhile (another delivery"
+                                    + " took them, or the job's deadline failed them); they keep that state",
+                            notRecorded,
+                            completed,
+                            exported.size(),
+                            failed,
+                            failures.size(),
+                            released,
+                            lastReceive ? 0 : given.size());
                 }
             } catch (RuntimeException e) {
                 // the rows stay in progress until their lease expires; a redelivery after that takes them again
@@ -507,6 +531,7 @@ public final class BatchExporter {
                     exported.size(),
                     permanent.size() + (lastReceive ? retryable.size() : 0),
                     lastReceive ? 0 : retryable.size(),
+                    notRecorded,
                     bytes,
                     total / 1_000_000,
                     reason,

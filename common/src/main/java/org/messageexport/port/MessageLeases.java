@@ -42,39 +42,43 @@ public interface MessageLeases {
 
     /**
      * Marks exported rows completed at {@code now} with their object key, for the rows still held under
-     * {@code leaseToken} (the others are left alone). One batched statement; an empty list does nothing.
+     * {@code leaseToken} (the others are left alone). One batched statement; an empty list does nothing. Returns the
+     * rows it marked: fewer than given means this lease no longer holds the others (it expired and another delivery
+     * took them, or the job's deadline failed them; or an earlier try of the same call was recorded before its
+     * connection was lost).
      */
-    void complete(String leaseToken, List<ExportedMessage> exported, Instant now);
+    int complete(String leaseToken, List<ExportedMessage> exported, Instant now);
 
     /**
      * Marks rows failed with their reason (permanent failures, or transient ones out of retries), for the rows
      * still held under {@code leaseToken}. A failed row may be claimed again by a later delivery. One batched
-     * statement; an empty list does nothing.
+     * statement; an empty list does nothing. Returns the rows it marked (see {@link #complete(String, List, Instant)}).
      */
-    void fail(String leaseToken, List<MessageError> errors);
+    int fail(String leaseToken, List<MessageError> errors);
 
     /**
      * Gives rows back (pending) after a transient failure, keeping the reason, so a redelivery retries them;
-     * only rows still held under {@code leaseToken}. One batched statement; an empty list does nothing.
+     * only rows still held under {@code leaseToken}. One batched statement; an empty list does nothing. Returns the
+     * rows it gave back (see {@link #complete(String, List, Instant)}).
      */
-    void release(String leaseToken, List<MessageError> errors);
+    int release(String leaseToken, List<MessageError> errors);
 
     /**
      * {@link #complete(String, List, Instant)} of rows of job {@code jobId}: the adapter may then look the ids up
      * within the job's rows only (the tracking table's days of its window).
      */
-    default void complete(long jobId, String leaseToken, List<ExportedMessage> exported, Instant now) {
-        complete(leaseToken, exported, now);
+    default int complete(long jobId, String leaseToken, List<ExportedMessage> exported, Instant now) {
+        return complete(leaseToken, exported, now);
     }
 
     /** {@link #fail(String, List)} of rows of job {@code jobId} (see {@link #complete(long, String, List, Instant)}). */
-    default void fail(long jobId, String leaseToken, List<MessageError> errors) {
-        fail(leaseToken, errors);
+    default int fail(long jobId, String leaseToken, List<MessageError> errors) {
+        return fail(leaseToken, errors);
     }
 
     /** {@link #release(String, List)} of rows of job {@code jobId} (see {@link #complete(long, String, List, Instant)}). */
-    default void release(long jobId, String leaseToken, List<MessageError> errors) {
-        release(leaseToken, errors);
+    default int release(long jobId, String leaseToken, List<MessageError> errors) {
+        return release(leaseToken, errors);
     }
 
     /**

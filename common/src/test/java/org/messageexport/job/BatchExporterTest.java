@@ -126,7 +126,40 @@ class BatchExporterTest {
         assertThat(leases.row("m3").status).isEqualTo(MessageStatus.COMPLETED);
         assertThat(leases.row("m3").s3Path).isEqualTo("exports/2026/03/02/m3.json");
         assertThat(leases.calls).containsExactly("complete 10", "fail 0", "release 0");
+        assertThat(outcome.notRecorded()).isZero();
         assertThat(leases.doneBatches).containsExactly(BATCH);
+    }
+
+    @Test
+    void export_whoseLeaseEndedOnSomeRowsMeanwhile_countsTheResultsNotRecorded_andLeavesThoseRowsAlone() {
+        given(ids);
+        store.meanwhile = key -> {
+            synchronized (leases) {
+                if (key.endsWith("/m3.json")) {
+                    // the lease expired and another delivery took m3
+                    leases.row("m3").leaseToken = "another-delivery";
+                }
+                if (key.endsWith("/m5.json")) {
+                    // the job's deadline failed m5
+                    leases.row("m5").status = MessageStatus.FAILED;
+                    leases.row("m5").leaseToken = null;
+                    leases.row("m5").lastError = "job deadline";
+                }
+            }
+        };
+
+        BatchOutcome outcome = exporter().export(batch(), 1, deadline(Duration.ofMinutes(1)));
+
+        assertThat(outcome.acknowledged())
+                .as("the rows are someone else's to settle")
+                .isTrue();
+        assertThat(outcome.exported()).isEqualTo(10);
+        assertThat(outcome.notRecorded()).isEqualTo(2);
+        assertThat(leases.row("m3").status).isEqualTo(MessageStatus.IN_PROGRESS);
+        assertThat(leases.row("m3").leaseToken).isEqualTo("another-delivery");
+        assertThat(leases.row("m5").status).isEqualTo(MessageStatus.FAILED);
+        assertThat(leases.rows.values().stream().filter(r -> r.status == MessageStatus.COMPLETED))
+                .hasSize(8);
     }
 
     @Test
@@ -468,6 +501,8 @@ class BatchExporterTest {
         final List<String> puts = new ArrayList<>();
         private Predicate<String> transientFailure = k -> false;
         private Predicate<String> refusal = k -> false;
+        /** Runs at the start of every PUT: what happens elsewhere while this delivery writes. */
+        java.util.function.Consumer<String> meanwhile = k -> {};
 
         void failTransiently(Predicate<String> which) {
             transientFailure = which;
@@ -483,6 +518,7 @@ class BatchExporterTest {
 
         @Override
         public synchronized void put(String key, byte[] json, String contentType) {
+            meanwhile.accept(key);
             puts.add(key);
             if (transientFailure.test(key)) {
                 throw new TransientException("503 Slow Down", null);

@@ -78,8 +78,9 @@ final class InMemoryMessageLeases implements MessageLeases {
     }
 
     @Override
-    public synchronized void complete(String leaseToken, List<ExportedMessage> exported, Instant now) {
+    public synchronized int complete(String leaseToken, List<ExportedMessage> exported, Instant now) {
         calls.add("complete " + exported.size());
+        int marked = 0;
         for (ExportedMessage m : exported) {
             Row r = rows.get(m.messageId());
             if (leaseToken.equals(r.leaseToken)) {
@@ -87,31 +88,36 @@ final class InMemoryMessageLeases implements MessageLeases {
                 r.s3Path = m.objectKey();
                 r.lastError = null;
                 r.leaseToken = null;
+                marked++;
             }
         }
+        return marked;
     }
 
     @Override
-    public synchronized void fail(String leaseToken, List<MessageError> errors) {
+    public synchronized int fail(String leaseToken, List<MessageError> errors) {
         calls.add("fail " + errors.size());
-        settle(leaseToken, errors, MessageStatus.FAILED);
+        return settle(leaseToken, errors, MessageStatus.FAILED);
     }
 
     @Override
-    public synchronized void release(String leaseToken, List<MessageError> errors) {
+    public synchronized int release(String leaseToken, List<MessageError> errors) {
         calls.add("release " + errors.size());
-        settle(leaseToken, errors, MessageStatus.PENDING);
+        return settle(leaseToken, errors, MessageStatus.PENDING);
     }
 
-    private void settle(String leaseToken, List<MessageError> errors, MessageStatus status) {
+    private int settle(String leaseToken, List<MessageError> errors, MessageStatus status) {
+        int marked = 0;
         for (MessageError e : errors) {
             Row r = rows.get(e.messageId());
             if (leaseToken.equals(r.leaseToken)) {
                 r.status = status;
                 r.lastError = e.reason();
                 r.leaseToken = null;
+                marked++;
             }
         }
+        return marked;
     }
 
     @Override

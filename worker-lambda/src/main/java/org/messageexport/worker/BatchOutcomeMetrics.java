@@ -33,6 +33,7 @@ final class BatchOutcomeMetrics {
                 .put("MessagesExported", outcome.exported(), Metrics.Unit.Count)
                 .put("MessagesFailed", outcome.failed(), Metrics.Unit.Count)
                 .put("MessagesReleased", outcome.released(), Metrics.Unit.Count)
+                .put("ResultsNotRecorded", outcome.notRecorded(), Metrics.Unit.Count)
                 .put("BytesExported", outcome.bytes(), Metrics.Unit.Bytes)
                 .put("BatchDuration", outcome.durationMillis(), Metrics.Unit.Milliseconds)
                 .put("BatchesNotSettled", outcome.acknowledged() ? 0 : 1, Metrics.Unit.Count)

@@ -24,7 +24,18 @@ class BatchOutcomeMetricsTest {
     @Test
     void emit_writesOneEmfLine_withEveryCountAndDurationOfTheOutcome() throws Exception {
         metrics.emit(new BatchOutcome(
-                12, 345, true, 500, 498, 2, 0, 2_000_000, 1234, null, new BatchOutcome.Phases(10, 200, 30, 900, 40)));
+                12,
+                345,
+                true,
+                500,
+                498,
+                2,
+                0,
+                4,
+                2_000_000,
+                1234,
+                null,
+                new BatchOutcome.Phases(10, 200, 30, 900, 40)));
 
         assertThat(lines).hasSize(1);
         JsonNode line = JSON.readTree(lines.getFirst());
@@ -39,6 +50,7 @@ class BatchOutcomeMetricsTest {
                         Map.entry("MessagesExported", 498.0),
                         Map.entry("MessagesFailed", 2.0),
                         Map.entry("MessagesReleased", 0.0),
+                        Map.entry("ResultsNotRecorded", 4.0),
                         Map.entry("BytesExported", 2_000_000.0),
                         Map.entry("BatchDuration", 1234.0),
                         Map.entry("BatchesNotSettled", 0.0),
@@ -67,6 +79,7 @@ class BatchOutcomeMetricsTest {
                 7,
                 0,
                 3,
+                0,
                 700,
                 50,
                 "3 messages not exported",

@@ -54,6 +54,7 @@ class ExportBatchHandlerTest {
                 acknowledged ? 3 : 1,
                 0,
                 acknowledged ? 0 : 2,
+                0,
                 300,
                 40,
                 acknowledged ? null : "2 messages not exported (released)",

@@ -119,22 +119,30 @@ final class Jdbc {
 
     /**
      * One statement run for every row, sent as one batch in one transaction (one commit, not one per row: in
-     * auto-commit mode each row's commit waits for the log flush, ~140 rows/s on a busy disk). Nothing is sent for
-     * no rows.
+     * auto-commit mode each row's commit waits for the log flush, ~140 rows/s on a busy disk); the rows it matched in
+     * all. Nothing is sent for no rows.
+     *
+     * @throws IllegalStateException when the driver does not tell how many rows a statement matched
      */
-    <T> void batchUpdate(String action, String sql, List<T> rows, RowBinder<T> binder) {
+    <T> int batchUpdate(String action, String sql, List<T> rows, RowBinder<T> binder) {
         if (rows.isEmpty()) {
-            return;
+            return 0;
         }
-        inTransaction(action, c -> {
+        return inTransaction(action, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (T row : rows) {
                     binder.bind(ps, row);
                     ps.addBatch();
                 }
-                ps.executeBatch();
+                int matched = 0;
+                for (int n : ps.executeBatch()) {
+                    if (n < 0) {
+                        throw new IllegalStateException(action + ": the driver did not count the rows (" + n + ")");
+                    }
+                    matched += n;
+                }
+                return matched;
             }
-            return null;
         });
     }
 

@@ -95,21 +95,19 @@ public final class MySqlMessageLeases implements MessageLeases {
     }
 
     @Override
-    public void complete(String leaseToken, List<ExportedMessage> exported, Instant now) {
-        complete(Optional.empty(), leaseToken, exported, now);
+    public int complete(String leaseToken, List<ExportedMessage> exported, Instant now) {
+        return complete(Optional.empty(), leaseToken, exported, now);
     }
 
     @Override
-    public void complete(long jobId, String leaseToken, List<ExportedMessage> exported, Instant now) {
-        if (!exported.isEmpty()) {
-            complete(window(jobId), leaseToken, exported, now);
-        }
+    public int complete(long jobId, String leaseToken, List<ExportedMessage> exported, Instant now) {
+        return exported.isEmpty() ? 0 : complete(window(jobId), leaseToken, exported, now);
     }
 
     /** Completes the rows, searched in {@code window}'s days when known (one partition a day), else in every day. */
-    private void complete(
+    private int complete(
             Optional<ExportWindow> window, String leaseToken, List<ExportedMessage> exported, Instant now) {
-        jdbc.batchUpdate(
+        return jdbc.batchUpdate(
                 "complete messages",
                 "UPDATE message_tracking t SET status = 'completed', s3_path = ?, completed_at = ?,"
                         + " last_error = NULL, lease_until = NULL, lease_token = NULL WHERE message_id = ?"
@@ -127,32 +125,28 @@ public final class MySqlMessageLeases implements MessageLeases {
     }
 
     @Override
-    public void fail(String leaseToken, List<MessageError> errors) {
-        settleWithError("failed", Optional.empty(), leaseToken, errors);
+    public int fail(String leaseToken, List<MessageError> errors) {
+        return settleWithError("failed", Optional.empty(), leaseToken, errors);
     }
 
     @Override
-    public void release(String leaseToken, List<MessageError> errors) {
-        settleWithError("pending", Optional.empty(), leaseToken, errors);
+    public int release(String leaseToken, List<MessageError> errors) {
+        return settleWithError("pending", Optional.empty(), leaseToken, errors);
     }
 
     @Override
-    public void fail(long jobId, String leaseToken, List<MessageError> errors) {
-        if (!errors.isEmpty()) {
-            settleWithError("failed", window(jobId), leaseToken, errors);
-        }
+    public int fail(long jobId, String leaseToken, List<MessageError> errors) {
+        return errors.isEmpty() ? 0 : settleWithError("failed", window(jobId), leaseToken, errors);
     }
 
     @Override
-    public void release(long jobId, String leaseToken, List<MessageError> errors) {
-        if (!errors.isEmpty()) {
-            settleWithError("pending", window(jobId), leaseToken, errors);
-        }
+    public int release(long jobId, String leaseToken, List<MessageError> errors) {
+        return errors.isEmpty() ? 0 : settleWithError("pending", window(jobId), leaseToken, errors);
     }
 
-    private void settleWithError(
+    private int settleWithError(
             String status, Optional<ExportWindow> window, String leaseToken, List<MessageError> errors) {
-        jdbc.batchUpdate(
+        return jdbc.batchUpdate(
                 "mark messages " + status,
                 "UPDATE message_tracking t SET status = '" + status + "', last_error = ?,"
                         + " lease_until = NULL, lease_token = NULL WHERE message_id = ? AND lease_token = ?"

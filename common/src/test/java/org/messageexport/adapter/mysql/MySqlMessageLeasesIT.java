@@ -87,15 +87,19 @@ class MySqlMessageLeasesIT {
                         T0);
         leases.claim(twoDays.jobId(), List.of("x-1", "x-2", "x-3", "x-4"), "two-days", T0, LEASE_END);
 
-        leases.complete(
-                twoDays.jobId(),
-                "two-days",
-                List.of(new ExportedMessage("x-1", "k1"), new ExportedMessage("x-2", "k2")),
-                T0);
-        leases.fail(twoDays.jobId(), "two-days", List.of(new MessageError("x-3", "gone")));
-        leases.release(twoDays.jobId(), "two-days", List.of(new MessageError("x-4", "throttled")));
-        // another lease settles nothing
-        leases.complete(twoDays.jobId(), "other", List.of(new ExportedMessage("x-4", "k4")), T0);
+        assertThat(leases.complete(
+                        twoDays.jobId(),
+                        "two-days",
+                        List.of(new ExportedMessage("x-1", "k1"), new ExportedMessage("x-2", "k2")),
+                        T0))
+                .isEqualTo(2);
+        assertThat(leases.fail(twoDays.jobId(), "two-days", List.of(new MessageError("x-3", "gone"))))
+                .isEqualTo(1);
+        assertThat(leases.release(twoDays.jobId(), "two-days", List.of(new MessageError("x-4", "throttled"))))
+                .isEqualTo(1);
+        // another lease settles nothing, and says so
+        assertThat(leases.complete(twoDays.jobId(), "other", List.of(new ExportedMessage("x-4", "k4")), T0))
+                .isZero();
 
         assertThat(tables.rows())
                 .hasEntrySatisfying("x-1", r -> assertThat(r.status()).isEqualTo("completed"))
@@ -197,6 +201,26 @@ class MySqlMessageLeasesIT {
             assertThat(r.leaseToken()).isEqualTo("lease-new");
             assertThat(r.s3Path()).isNull();
         });
+    }
+
+    @Test
+    void settling_countsTheRowsStillHeld_inABatchOfManyStatements() {
+        // ten statements in one batch (the driver rewrites a batch of more than a few UPDATEs into multi-statements)
+        leases.claim(job.jobId(), batch.messageIds(), "lease-old", T0, T0.plusSeconds(10));
+        leases.claim(job.jobId(), List.of("m-1", "m-4", "m-7"), "lease-new", T0.plusSeconds(20), LEASE_END);
+        List<ExportedMessage> all = batch.messageIds().stream()
+                .map(id -> new ExportedMessage(id, "exports/" + id + ".json"))
+                .toList();
+
+        assertThat(leases.complete(job.jobId(), "lease-old", all, T0.plusSeconds(30)))
+                .as("the rows the old lease still held")
+                .isEqualTo(7);
+        List<MessageError> errors =
+                batch.messageIds().stream().map(id -> new MessageError(id, "x")).toList();
+        assertThat(leases.fail(job.jobId(), "lease-old", errors))
+                .as("none held any more")
+                .isZero();
+        assertThat(leases.release(job.jobId(), "lease-new", errors)).isEqualTo(3);
     }
 
     @Test
