@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.messageexport.domain.ExportWindow;
 import org.messageexport.domain.JobRun;
 import org.messageexport.domain.ProgressCounts;
+import org.messageexport.job.ExecutionVerdict;
 import org.messageexport.port.JobExplorer;
 import org.messageexport.port.JobSettlement;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -135,19 +136,14 @@ final class JobLauncher {
 
     /** COMPLETED, FAILED, UP_TO_DATE, BUSY from a succeeded execution's output; else the execution's status. */
     static String verdict(DescribeExecutionResponse d) {
-        if (d.status() == ExecutionStatus.SUCCEEDED && d.output() != null) {
+        JsonNode out = null;
+        if (d.output() != null) {
             try {
-                JsonNode out = JSON.readTree(d.output());
-                if (out.hasNonNull("status")) {
-                    return out.get("status").asText();
-                }
-                if (out.hasNonNull("action")) {
-                    return out.get("action").asText();
-                }
+                out = JSON.readTree(d.output());
             } catch (java.io.IOException e) {
-                // fall through
+                // not JSON: the execution's status is the verdict
             }
         }
-        return d.statusAsString();
+        return ExecutionVerdict.of(d.status() == ExecutionStatus.SUCCEEDED, out, d.statusAsString());
     }
 }

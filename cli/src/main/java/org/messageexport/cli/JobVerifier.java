@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.messageexport.domain.JobRun;
+import org.messageexport.domain.ObjectKeyScheme;
 import org.messageexport.domain.ProgressCounts;
 import org.messageexport.job.InvalidRequestException;
 import org.messageexport.port.JobExplorer;
@@ -106,8 +107,10 @@ final class JobVerifier {
         Set<String> expected = new HashSet<>();
         explorer.forEachExportedPath(jobId, path -> {
             if (path != null) {
-                int hash = path.indexOf('#'); // key#line: one object holds several messages
-                expected.add(hash < 0 ? path : path.substring(0, hash));
+                // key#line: one object holds several messages
+                expected.add(ObjectKeyScheme.parseLinePath(path)
+                        .map(ObjectKeyScheme.LineRef::key)
+                        .orElse(path));
             }
         });
         long expectedObjects = expected.size();

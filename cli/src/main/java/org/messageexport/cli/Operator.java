@@ -1,17 +1,10 @@
 package org.messageexport.cli;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import com.zaxxer.hikari.HikariDataSource;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import org.messageexport.adapter.AwsClients;
-import org.messageexport.adapter.elasticsearch.ElasticsearchClients;
-import org.messageexport.adapter.elasticsearch.ElasticsearchMessageDocuments;
-import org.messageexport.adapter.elasticsearch.ElasticsearchMessageIndex;
-import org.messageexport.adapter.elasticsearch.ElasticsearchWindowCensus;
+import org.messageexport.adapter.ResourceStack;
 import org.messageexport.adapter.mysql.MySqlBatchOutbox;
-import org.messageexport.adapter.mysql.MySqlDatabase;
+import org.messageexport.adapter.mysql.MySqlConnections;
 import org.messageexport.adapter.mysql.MySqlFailedMessageRetry;
 import org.messageexport.adapter.mysql.MySqlJobExplorer;
 import org.messageexport.adapter.mysql.MySqlJobSettlement;
@@ -19,6 +12,8 @@ import org.messageexport.adapter.mysql.MySqlJobStore;
 import org.messageexport.adapter.mysql.MySqlTrackingPartitions;
 import org.messageexport.adapter.mysql.MySqlWindowTracking;
 import org.messageexport.adapter.s3.S3ObjectStore;
+import org.messageexport.adapter.search.SearchAdapters;
+import org.messageexport.adapter.search.SearchMessageDocuments;
 import org.messageexport.adapter.secrets.SecretsManagerLookup;
 import org.messageexport.adapter.sqs.SqsBatchQueue;
 import org.messageexport.config.AwsEndpointConfig;
@@ -30,6 +25,7 @@ import org.messageexport.config.SecretLookup;
 import org.messageexport.job.FailedMessageRetrier;
 import org.messageexport.job.JobFinalizer;
 import org.messageexport.job.TrackingRetention;
+import org.messageexport.port.WindowCensus;
 import org.messageexport.worker.WorkerConfig;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -42,14 +38,14 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 final class Operator implements AutoCloseable {
     private final OperatorEndpoints endpoints;
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final ResourceStack opened = new ResourceStack();
     private WorkerConfig config;
     private SfnClient sfn;
     private SqsClient sqs;
     private S3Client s3;
-    private HikariDataSource database;
-    private ElasticsearchClient elasticsearch;
-    private ElasticsearchMessageDocuments documents;
+    private MySqlConnections database;
+    private SearchAdapters search;
+    private SearchMessageDocuments documents;
 
     Operator(OperatorEndpoints endpoints) {
         this.endpoints = endpoints;
@@ -116,10 +112,10 @@ final class Operator implements AutoCloseable {
         return new S3ObjectStore(s3(), config().bucket(), config().sse(), 4);
     }
 
-    HikariDataSource database() {
+    /** The pool, built on first use; the schema is checked on its first connection (one line if it is behind). */
+    MySqlConnections database() {
         if (database == null) {
-            database = push(MySqlDatabase.pool(config().database().withPoolSize(2), "message-export-cli"));
-            MySqlDatabase.requireCurrentSchema(database);
+            database = push(new MySqlConnections(config().database().withPoolSize(2), "message-export-cli"));
         }
         return database;
     }
@@ -136,23 +132,23 @@ final class Operator implements AutoCloseable {
         return new MySqlJobSettlement(database());
     }
 
-    ElasticsearchClient elasticsearch() {
-        if (elasticsearch == null) {
-            ElasticsearchClient es = ElasticsearchClients.create(config().elasticsearch());
-            push(() -> es._transport().close());
-            elasticsearch = es;
+    /** The index adapters on the deployment's engine (Elasticsearch or OpenSearch, signed where it says so). */
+    private SearchAdapters search() {
+        if (search == null) {
+            SearchAdapters adapters = SearchAdapters.of(config().elasticsearch());
+            push(adapters.connection());
+            search = adapters;
         }
-        return elasticsearch;
+        return search;
     }
 
-    ElasticsearchWindowCensus census() {
-        return new ElasticsearchWindowCensus(elasticsearch(), config().elasticsearch());
+    WindowCensus census() {
+        return search().windowCensus();
     }
 
-    ElasticsearchMessageDocuments documents() {
+    SearchMessageDocuments documents() {
         if (documents == null) {
-            documents = push(new ElasticsearchMessageDocuments(
-                    elasticsearch(), config().elasticsearch(), config().sideCollections()));
+            documents = push(search().messageDocuments(config().sideCollections()));
         }
         return documents;
     }
@@ -173,8 +169,7 @@ final class Operator implements AutoCloseable {
         return new JobFinalizer(
                 jobs(),
                 settlement(),
-                new ElasticsearchMessageIndex(
-                        elasticsearch(), config().elasticsearch(), java.time.Duration.ofMinutes(1)),
+                search().messageIndex(java.time.Duration.ofMinutes(1)),
                 new MySqlWindowTracking(database()),
                 objects(),
                 config().keys(),
@@ -191,18 +186,11 @@ final class Operator implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T push(T resource) {
-        opened.push(resource);
-        return resource;
+        return opened.push(resource);
     }
 
     @Override
     public void close() {
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                // closing a client of a finished command: nothing to do about it
-            }
-        }
+        opened.close();
     }
 }

@@ -81,14 +81,11 @@ public final class FailedMessageRetrier {
 
     /** Records the finished job's counts from its rows and rewrites its manifest (failed list included). */
     public Recount recount(long jobId) {
-        JobRun job = job(jobId);
-        if (job.outcome() == null) {
-            throw new InvalidRequestException("job " + jobId + " is still running");
-        }
-        ProgressCounts counts = settlement.counts(jobId, clock.instant());
-        String key = manifests.rewriteManifest(jobId);
-        retry.recordCounts(jobId, counts.completed(), counts.failed(), key);
-        return new Recount(jobId, counts, key);
+        // the manifest and the job's record state the same counts, read once
+        JobFinalizer.RewrittenManifest manifest = manifests.rewriteManifest(jobId);
+        ProgressCounts counts = manifest.counts();
+        retry.recordCounts(jobId, counts.completed(), counts.failed(), manifest.key());
+        return new Recount(jobId, counts, manifest.key());
     }
 
     private JobRun job(long jobId) {

@@ -170,25 +170,28 @@ public final class JobFinalizer {
                 overBudget);
     }
 
-    /** The job's objects as NDJSON lines beside the manifest; returns how many are listed. */
+    /** A rewritten manifest: its key, and the row counts it states (read once, for the manifest and the job's record). */
+    public record RewrittenManifest(String key, ProgressCounts counts) {}
+
     /**
      * Rewrites the manifest (and the list of keys) of a finished job from its rows now, e.g. after its failed
      * messages were retried: counts, failed list, batch objects and the completeness proof are recomputed; the
      * job's status and reason stay as recorded.
      *
-     * @return the manifest's key
      * @throws InvalidRequestException when the job does not exist or is still running
      */
-    public String rewriteManifest(long jobId) {
+    public RewrittenManifest rewriteManifest(long jobId) {
         JobRun job =
                 jobs.find(jobId).orElseThrow(() -> new InvalidRequestException("job " + jobId + " does not exist"));
         if (job.outcome() == null) {
             throw new InvalidRequestException("job " + jobId + " is still running");
         }
         Instant now = clock.instant();
-        Evidence e = evidence(job, settlement.counts(jobId, now));
+        ProgressCounts counts = settlement.counts(jobId, now);
+        Evidence e = evidence(job, counts);
         String key = job.outcome().manifestKey() != null ? job.outcome().manifestKey() : keys.manifestKey(job);
-        return publish(job, key, job.executionId(), job.status(), job.outcome().failureReason(), e, now);
+        return new RewrittenManifest(
+                publish(job, key, job.executionId(), job.status(), job.outcome().failureReason(), e, now), counts);
     }
 
     /** What a manifest states about a job, read from its rows, the rejected ids and the index. */

@@ -39,13 +39,20 @@ public final class LateArrivalCheck {
         return new LateArrivalCheck(null, null, null, 0);
     }
 
+    /**
+     * The windows the check counts, the completed scheduled ones of a schedule at {@code
+     * cursor} and {@code days} of LATE_ARRIVAL_DAYS, end on or after this day (the tracking retention keeps their rows).
+     */
+    static LocalDate countedSince(LocalDate cursor, int days) {
+        return cursor.minusDays(days).plusDays(1);
+    }
+
     /** The oldest recent window whose index holds messages that no row tracks, if any. */
     public Optional<CompletenessProof> firstWindowWithLateArrivals(Optional<LocalDate> scheduleCursor) {
         if (days == 0 || scheduleCursor.isEmpty()) {
             return Optional.empty();
         }
-        for (ExportWindow window : jobs.completedScheduledWindowsSince(
-                scheduleCursor.get().minusDays(days).plusDays(1))) {
+        for (ExportWindow window : jobs.completedScheduledWindowsSince(countedSince(scheduleCursor.get(), days))) {
             CompletenessProof proof = new CompletenessProof(window, index.count(window), tracking.counts(window));
             if (proof.untracked() > 0) {
                 log.info("late arrivals in {}: {}", window, proof.describe());

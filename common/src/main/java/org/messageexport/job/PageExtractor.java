@@ -44,7 +44,7 @@ public final class PageExtractor {
     private final BatchQueue queue;
     private final JobSettings settings;
     private final Clock clock;
-    private final Backoff backoff = Backoff.standard(new Jitter());
+    private final Backoff backoff;
     /** Reads the next page of ids ahead: at most one thread, gone when idle. */
     private final ExecutorService reader =
             new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -59,8 +59,10 @@ public final class PageExtractor {
             MessageIndex index,
             BatchQueue queue,
             JobSettings settings,
+            Backoff backoff,
             Clock clock) {
         this.jobs = jobs;
+        this.backoff = backoff;
         this.outbox = outbox;
         this.index = index;
         this.queue = queue;

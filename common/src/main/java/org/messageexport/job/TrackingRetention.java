@@ -91,7 +91,7 @@ public final class TrackingRetention {
             return cutoff;
         }
         // the same windows LateArrivalCheck counts
-        LocalDate since = cursor.get().minusDays(lateArrivalDays).plusDays(1);
+        LocalDate since = LateArrivalCheck.countedSince(cursor.get(), lateArrivalDays);
         LocalDate counted = since;
         for (ExportWindow w : jobs.completedScheduledWindowsSince(since)) {
             if (w.start().isBefore(counted)) {

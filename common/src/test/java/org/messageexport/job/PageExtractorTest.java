@@ -109,6 +109,7 @@ class PageExtractorTest {
                             batches.stream().map(MessageBatch::batchId).toList());
                 },
                 JobSettings.from(new Env(Map.of())),
+                Backoff.standard(new Jitter(7)),
                 clock);
         return extractor.extract(
                 1, EXECUTION, Deadline.after(Duration.ofMinutes(5), clock), new Metrics("test", l -> {}, clock));

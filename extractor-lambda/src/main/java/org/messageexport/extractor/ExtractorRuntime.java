@@ -23,6 +23,8 @@ import org.messageexport.config.ElasticsearchConfig;
 import org.messageexport.config.EnvNames;
 import org.messageexport.config.SecretLookup;
 import org.messageexport.config.StateMachineTask;
+import org.messageexport.job.Backoff;
+import org.messageexport.job.Jitter;
 import org.messageexport.job.JobFailureRecorder;
 import org.messageexport.job.JobFinalizer;
 import org.messageexport.job.JobPlanner;
@@ -49,6 +51,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class ExtractorRuntime implements Resource, AutoCloseable {
     private final ExtractorConfig config;
     private final Clock clock;
+    /** The backoff's randomness, seeded again after a snapshot restore (see {@link Jitter}). */
+    private final Jitter jitter = new Jitter();
+
     private final MySqlConnections database;
     private final MySqlJobStore jobs;
     private final MySqlBatchOutbox outbox;
@@ -127,7 +132,8 @@ public final class ExtractorRuntime implements Resource, AutoCloseable {
     }
 
     public PageExtractor pageExtractor() {
-        return new PageExtractor(jobs, outbox, messageIndex(), batchQueue(), config.job(), clock);
+        return new PageExtractor(
+                jobs, outbox, messageIndex(), batchQueue(), config.job(), Backoff.standard(jitter), clock);
     }
 
     public ProgressCheck progressCheck() {
@@ -187,6 +193,7 @@ public final class ExtractorRuntime implements Resource, AutoCloseable {
     /** After a restore: secrets are read again and the schema checked again on next use; clients reconnect then. */
     @Override
     public void afterRestore(Context<? extends Resource> context) {
+        jitter.reseed();
         database.restored();
         search.ifPresent(s -> s.connection().restored());
     }

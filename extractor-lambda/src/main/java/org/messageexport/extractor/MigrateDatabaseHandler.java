@@ -2,7 +2,6 @@ package org.messageexport.extractor;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,14 +31,9 @@ public final class MigrateDatabaseHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-        // read fresh on each (rare) invocation, and here, so that a secret that cannot be read fails with its own
-        // message rather than as a pool timeout
-        config.credentials().forget();
-        config.credentials().current();
-        try (HikariDataSource ds = MySqlDatabase.pool(config, "migrate")) {
-            int applied = MySqlDatabase.migrate(ds);
-            log.info("database migrated: {} migrations applied", applied);
-            out.write(("{\"migrationsApplied\":" + applied + "}").getBytes(StandardCharsets.UTF_8));
-        }
+        // the secret is read fresh on each (rare) invocation
+        int applied = MySqlDatabase.migrate(config, "migrate");
+        log.info("database migrated: {} migrations applied", applied);
+        out.write(("{\"migrationsApplied\":" + applied + "}").getBytes(StandardCharsets.UTF_8));
     }
 }

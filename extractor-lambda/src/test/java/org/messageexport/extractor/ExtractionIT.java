@@ -44,6 +44,8 @@ import org.messageexport.domain.Deadline;
 import org.messageexport.domain.ExtractionCursor;
 import org.messageexport.embedded.EmbeddedServices;
 import org.messageexport.embedded.EmbeddedServicesExtension;
+import org.messageexport.job.Backoff;
+import org.messageexport.job.Jitter;
 import org.messageexport.job.PageExtractor;
 import org.messageexport.localkit.LocalEndpoints;
 import org.messageexport.localkit.LocalLambdaContext;
@@ -304,7 +306,8 @@ class ExtractionIT {
         BatchQueue crashing = (batches, onAccepted) -> {
             throw new IllegalStateException("injected crash after the page was committed");
         };
-        PageExtractor crashingExtractor = new PageExtractor(jobs, outbox, index, crashing, config.job(), CLOCK);
+        PageExtractor crashingExtractor =
+                new PageExtractor(jobs, outbox, index, crashing, config.job(), Backoff.standard(new Jitter(7)), CLOCK);
         Deadline onePage = Deadline.after(Duration.ZERO, CLOCK);
 
         assertThatThrownBy(() -> crashingExtractor.extract(jobId, "exec-3", onePage, Metrics.toStdout("test")))

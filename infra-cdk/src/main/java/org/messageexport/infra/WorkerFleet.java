@@ -99,11 +99,7 @@ public final class WorkerFleet extends Construct {
     }
 
     private final AutoScalingGroup group;
-    private final Role role;
-    private final ApplicationLoadBalancer loadBalancer;
-    private final LogGroup logs;
     private final Map<String, String> environment;
-    private final MathExpression backlogPerInstance;
 
     public WorkerFleet(Construct scope, String id, Props props) {
         super(scope, id);
@@ -111,12 +107,12 @@ public final class WorkerFleet extends Construct {
         Asset distribution = Asset.Builder.create(this, "Distribution")
                 .path(checkedDistribution(props.distribution()).toString())
                 .build();
-        logs = LogGroup.Builder.create(this, "Logs")
+        LogGroup logs = LogGroup.Builder.create(this, "Logs")
                 .retention(LogRetention.of(props.logRetentionDays()))
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
-        role = Role.Builder.create(this, "InstanceRole")
+        Role role = Role.Builder.create(this, "InstanceRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .description("Message export worker instances: the worker function's grants, the distribution, logs")
                 // a shell for operators without SSH or open ports (journalctl, curl of the health endpoint)
@@ -183,8 +179,8 @@ public final class WorkerFleet extends Construct {
                         .build()))
                 .build();
 
-        loadBalancer = statusLoadBalancer(props, fleet);
-        backlogPerInstance = scaling(props.workQueue(), fleet);
+        ApplicationLoadBalancer loadBalancer = statusLoadBalancer(props, fleet);
+        scaling(props.workQueue(), fleet);
 
         NagSuppressions.addResourceSuppressions(
                 group,
@@ -344,7 +340,7 @@ public final class WorkerFleet extends Construct {
      * instance. Scale-in: to zero, once the queue has held no batch, visible or in flight, for {@value
      * #EMPTY_MINUTES_BEFORE_ZERO} minutes; never while a batch is in flight, so no instance is stopped mid-job.
      */
-    private MathExpression scaling(WorkQueue queue, ExportSettings.Fleet fleet) {
+    private void scaling(WorkQueue queue, ExportSettings.Fleet fleet) {
         MetricOptions perMinute = MetricOptions.builder()
                 .period(Duration.minutes(1))
                 .statistic("Maximum")
@@ -411,7 +407,6 @@ public final class WorkerFleet extends Construct {
                 .treatMissingData(TreatMissingData.BREACHING)
                 .build()
                 .addAlarmAction(new AutoScalingAction(toZero));
-        return perInstance;
     }
 
     private static AdjustmentTier adjustment(Double lower, Double upper, int change) {
@@ -426,9 +421,8 @@ public final class WorkerFleet extends Construct {
     }
 
     private static String[] grantWildcards(String keyPrefix) {
-        String prefix = keyPrefix.replaceAll("[.*()/]", "\\\\$0");
         List<String> patterns = new ArrayList<>(List.of(
-                "^Resource::(<[A-Za-z0-9]+\\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)/" + prefix + "/\\*$",
+                JavaFunction.grantedObjectsPattern(keyPrefix),
                 "^Action::s3:(Abort|GetObject|GetBucket|List)\\*$",
                 "^Action::kms:(GenerateDataKey|ReEncrypt)\\*$",
                 "^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-<AWS::AccountId>-<AWS::Region>/\\*$",
@@ -436,29 +430,8 @@ public final class WorkerFleet extends Construct {
         return patterns.toArray(String[]::new);
     }
 
-    public AutoScalingGroup group() {
-        return group;
-    }
-
-    public Role role() {
-        return role;
-    }
-
-    public ApplicationLoadBalancer loadBalancer() {
-        return loadBalancer;
-    }
-
-    public LogGroup logs() {
-        return logs;
-    }
-
     /** What the instances' environment file holds (tokens resolve at deployment). */
     public Map<String, String> environment() {
         return environment;
-    }
-
-    /** The scale-out expression. */
-    public MathExpression backlogPerInstance() {
-        return backlogPerInstance;
     }
 }

@@ -38,9 +38,13 @@ class CfnLintTest {
 
     @Test
     void everySynthesizedVariant_hasNoCfnLintError(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(
-                cfnLintInstalled(),
-                "cfn-lint is not on the PATH: the synthesized templates were NOT linted (install cfn-lint to run this)");
+        boolean installed = cfnLintInstalled();
+        String missing = "cfn-lint is not on the PATH: the synthesized templates were NOT linted";
+        // a machine without cfn-lint fails here unless skipping was asked for by name: a skip is not a pass
+        Assumptions.assumeTrue(installed || !Boolean.getBoolean("lint.optional"), missing);
+        assertThat(installed)
+                .as(missing + " (install cfn-lint, or run with -Dlint.optional=true to skip this test)")
+                .isTrue();
         Map<String, String> variantByFile = new LinkedHashMap<>();
         List<String> command = new ArrayList<>(List.of("cfn-lint", "--format", "json", "--"));
         for (String variant : DeploymentOrderTest.variants().toList()) {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.messageexport.adapter.ResourceStack;
 import org.messageexport.config.SecretLookup;
 import org.messageexport.config.StateMachineTask;
 import org.messageexport.domain.Deadline;

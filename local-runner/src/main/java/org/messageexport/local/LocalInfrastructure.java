@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.messageexport.adapter.AwsClients;
+import org.messageexport.adapter.ResourceStack;
 import org.messageexport.adapter.mysql.MySqlDatabase;
 import org.messageexport.adapter.mysql.MySqlJobSettlement;
 import org.messageexport.adapter.mysql.MySqlJobStore;

@@ -23,10 +23,8 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (var ds = MySqlDatabase.pool(new DatabaseConfig(jdbcUrl, user, password, 2), "migrate")) {
-            int applied = MySqlDatabase.migrate(ds);
-            System.out.println("migrated " + jdbcUrl + ": " + applied + " migrations applied");
-            return 0;
-        }
+        int applied = MySqlDatabase.migrate(new DatabaseConfig(jdbcUrl, user, password, 2), "migrate");
+        System.out.println("migrated " + jdbcUrl + ": " + applied + " migrations applied");
+        return 0;
     }
 }

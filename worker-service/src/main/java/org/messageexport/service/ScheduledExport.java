@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.messageexport.job.ExecutionVerdict;
 import org.messageexport.statemachine.ExecutionResult;
 import org.messageexport.statemachine.ExecutionStatus;
 import org.slf4j.Logger;
@@ -68,16 +69,10 @@ public final class ScheduledExport {
 
     /** What the state machine ended with: COMPLETED, FAILED, UP_TO_DATE, BUSY, or the execution's status. */
     public static String verdict(ExecutionResult result) {
-        JsonNode out = result.output();
-        if (result.status() == ExecutionStatus.SUCCEEDED && out != null) {
-            if (out.hasNonNull("status")) {
-                return out.get("status").asText();
-            }
-            if (out.hasNonNull("action")) {
-                return out.get("action").asText();
-            }
-        }
-        return result.status().name();
+        return ExecutionVerdict.of(
+                result.status() == ExecutionStatus.SUCCEEDED,
+                result.output(),
+                result.status().name());
     }
 
     /** Why: the output's reason, else the execution's error and cause. */

@@ -127,11 +127,9 @@ public final class ServiceMain {
 
     private static int migrate(Map<String, String> env) {
         DatabaseConfig db = DatabaseConfig.from(new Env(env), secrets(env));
-        try (var ds = MySqlDatabase.pool(db.withPoolSize(DatabaseConfig.MIN_POOL_SIZE), "migrate")) {
-            int applied = MySqlDatabase.migrate(ds);
-            log().info("database {}: {} migrations applied", db.url(), applied);
-            return 0;
-        }
+        int applied = MySqlDatabase.migrate(db, "migrate");
+        log().info("database {}: {} migrations applied", db.url(), applied);
+        return 0;
     }
 
     private static SecretsManagerLookup secrets(Map<String, String> env) {

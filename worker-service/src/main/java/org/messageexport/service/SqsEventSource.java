@@ -189,10 +189,6 @@ public final class SqsEventSource implements AutoCloseable {
         return this;
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
     public Stats stats() {
         return new Stats(
                 state.get(),

@@ -35,6 +35,9 @@ public final class TaskFunctions implements AutoCloseable {
 
     private final LambdaInvokeServer lambdas;
     private final Duration executionTimeout;
+    /** The definition with these functions' ARNs: read and filled once, run by every execution. */
+    private final String definition =
+            StateMachineDefinition.load().withLocalFunctionArns(StateMachineTask.functionNamesByPlaceholder());
 
     private TaskFunctions(LambdaInvokeServer lambdas, Duration executionTimeout) {
         this.lambdas = lambdas;
@@ -82,10 +85,7 @@ public final class TaskFunctions implements AutoCloseable {
                 .eventListener(events)
                 .processTimeout(executionTimeout)
                 .build();
-        return runner.run(
-                StateMachineDefinition.load().withLocalFunctionArns(StateMachineTask.functionNamesByPlaceholder()),
-                input,
-                executionName);
+        return runner.run(definition, input, executionName);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.messageexport.service;
 import java.net.URI;
 import java.time.Clock;
 import org.messageexport.adapter.AwsClients;
+import org.messageexport.adapter.ResourceStack;
 import org.messageexport.worker.ExportBatchHandler;
 import org.messageexport.worker.WorkerComponents;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -14,21 +15,17 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class WorkerService implements AutoCloseable {
     private final WorkerServiceConfig config;
-    private final WorkerComponents components;
-    private final SqsClient sqs;
+    /** The components, the SQS client and the health endpoint: closed last first after the drain. */
+    private final ResourceStack opened;
+
     private final SqsEventSource source;
     private final HealthEndpoint health;
     private SqsEventSource.DrainReport stopped;
 
     private WorkerService(
-            WorkerServiceConfig config,
-            WorkerComponents components,
-            SqsClient sqs,
-            SqsEventSource source,
-            HealthEndpoint health) {
+            WorkerServiceConfig config, ResourceStack opened, SqsEventSource source, HealthEndpoint health) {
         this.config = config;
-        this.components = components;
-        this.sqs = sqs;
+        this.opened = opened;
         this.source = source;
         this.health = health;
     }
@@ -36,25 +33,18 @@ public final class WorkerService implements AutoCloseable {
     /** Builds the clients (the database's schema is checked), serves the health endpoint, starts polling. */
     public static WorkerService start(WorkerServiceConfig config) {
         Clock clock = Clock.systemUTC();
-        WorkerComponents components = WorkerComponents.create(config.worker());
-        SqsClient sqs = null;
-        HealthEndpoint health = null;
+        ResourceStack opened = new ResourceStack();
         try {
+            WorkerComponents components = opened.push(WorkerComponents.create(config.worker()));
             // one connection per poller, one for the heartbeat, one spare
-            sqs = AwsClients.sqs(config.sqs(), config.concurrency() + 2);
+            SqsClient sqs = opened.push(AwsClients.sqs(config.sqs(), config.concurrency() + 2));
             ExportBatchHandler handler = new ExportBatchHandler(components);
             SqsEventSource source = new SqsEventSource(sqs, config.eventSource(), handler::handle, clock);
-            health = HealthEndpoint.start(config.healthAddress(), source::stats, clock);
+            HealthEndpoint health = opened.push(HealthEndpoint.start(config.healthAddress(), source::stats, clock));
             source.start();
-            return new WorkerService(config, components, sqs, source, health);
+            return new WorkerService(config, opened, source, health);
         } catch (RuntimeException e) {
-            if (health != null) {
-                health.close();
-            }
-            if (sqs != null) {
-                sqs.close();
-            }
-            components.close();
+            opened.close();
             throw e;
         }
     }
@@ -73,9 +63,7 @@ public final class WorkerService implements AutoCloseable {
             return stopped;
         }
         stopped = source.stop(config.drainTimeout());
-        health.close();
-        sqs.close();
-        components.close();
+        opened.close();
         return stopped;
     }
 

@@ -12,13 +12,11 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import co.elastic.clients.elasticsearch.core.msearch.MultiSearchResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import co.elastic.clients.transport.TransportException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.messageexport.adapter.search.SearchFailures;
 import org.messageexport.adapter.search.SearchHit;
 import org.messageexport.adapter.search.SearchMessageDocuments;
 import org.messageexport.config.ElasticsearchConfig;
@@ -168,16 +166,12 @@ public final class ElasticsearchMessageDocuments extends SearchMessageDocuments 
         T call() throws IOException;
     }
 
-    /** Vendor errors to the port's ({@link SearchFailures}). */
+    /** Vendor errors to the port's ({@link ElasticsearchErrors}). */
     private static <T> T call(String what, EsCall<T> action) {
         try {
             return Objects.requireNonNull(action.call(), what);
-        } catch (ElasticsearchException e) {
-            throw SearchFailures.of(what, e.status(), e.getMessage(), e);
-        } catch (TransportException e) {
-            throw SearchFailures.of(what, e.statusCode(), e.getMessage(), e);
-        } catch (IOException e) {
-            throw SearchFailures.unreachable(what, e);
+        } catch (IOException | ElasticsearchException e) {
+            throw ElasticsearchErrors.translate(what, e);
         }
     }
 }

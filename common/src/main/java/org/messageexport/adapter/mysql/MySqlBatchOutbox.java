@@ -63,7 +63,7 @@ public final class MySqlBatchOutbox implements BatchOutbox, StalledBatches {
             List<String> fresh = split.all();
             Set<String> alreadyTracked = new LinkedHashSet<>(distinct);
             fresh.forEach(alreadyTracked::remove);
-            List<MessageBatch> batches = createBatches(c, job.jobId(), fresh, batchSize);
+            List<MessageBatch> batches = createBatches(c, job.jobId(), fresh, batchSize, now);
             insertRows(c, job, batches, days, split.takeOver());
             insertRejected(c, job.jobId(), rejected);
             List<String> read = new ArrayList<>(page.ids());
@@ -200,7 +200,11 @@ public final class MySqlBatchOutbox implements BatchOutbox, StalledBatches {
         }
     }
 
-    private static List<MessageBatch> createBatches(Connection c, long jobId, List<String> ids, int batchSize)
+    /**
+     * New batches of the job for {@code ids}, {@code batchSize} ids each in order: one batched INSERT, the generated
+     * ids read back in order. The caller's transaction points the rows at them.
+     */
+    static List<MessageBatch> createBatches(Connection c, long jobId, List<String> ids, int batchSize, Instant now)
             throws SQLException {
         if (ids.isEmpty()) {
             return List.of();
@@ -211,11 +215,12 @@ public final class MySqlBatchOutbox implements BatchOutbox, StalledBatches {
         }
         List<MessageBatch> batches = new ArrayList<>(groups.size());
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO message_batches (job_id, size, status) VALUES (?, ?, 'created')",
+                "INSERT INTO message_batches (job_id, size, status, created_at) VALUES (?, ?, 'created', ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             for (List<String> g : groups) {
                 ps.setLong(1, jobId);
                 ps.setInt(2, g.size());
+                ps.setTimestamp(3, Timestamp.from(now));
                 ps.addBatch();
             }
             ps.executeBatch();

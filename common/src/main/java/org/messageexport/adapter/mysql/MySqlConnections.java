@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.messageexport.adapter.LazyClient;
 import org.messageexport.config.Credentials;
 import org.messageexport.config.DatabaseConfig;
 
@@ -23,13 +24,14 @@ public final class MySqlConnections implements DataSource, AutoCloseable {
     static final int ACCESS_DENIED = 1045;
 
     private final DatabaseConfig config;
-    private final String poolName;
-    private HikariDataSource pool;
+    /** The pool, built on first use (the lifecycle every reconnecting client of the functions shares). */
+    private final LazyClient<HikariDataSource> pool;
+
     private volatile boolean schemaChecked;
 
     public MySqlConnections(DatabaseConfig config, String poolName) {
         this.config = config;
-        this.poolName = poolName;
+        this.pool = new LazyClient<>(() -> MySqlDatabase.pool(config, poolName));
     }
 
     @Override
@@ -38,12 +40,12 @@ public final class MySqlConnections implements DataSource, AutoCloseable {
         Credentials used = config.credentials().current();
         Connection connection;
         try {
-            connection = pool().getConnection();
+            connection = pool.get().getConnection();
         } catch (SQLException e) {
             if (!isAccessDenied(e) || config.credentials().refresh(used).equals(used)) {
                 throw e;
             }
-            connection = pool().getConnection();
+            connection = pool.get().getConnection();
         }
         if (!schemaChecked) {
             try {
@@ -55,13 +57,6 @@ public final class MySqlConnections implements DataSource, AutoCloseable {
             schemaChecked = true;
         }
         return connection;
-    }
-
-    private synchronized HikariDataSource pool() {
-        if (pool == null) {
-            pool = MySqlDatabase.pool(config, poolName);
-        }
-        return pool;
     }
 
     static boolean isAccessDenied(Throwable e) {
@@ -78,16 +73,13 @@ public final class MySqlConnections implements DataSource, AutoCloseable {
     }
 
     /** True while a pool exists (built on first use, dropped by {@link #disconnect()}). */
-    public synchronized boolean connected() {
-        return pool != null;
+    public boolean connected() {
+        return pool.connected();
     }
 
     /** Closes the pool and its connections; the next {@link #getConnection()} builds a new one. */
-    public synchronized void disconnect() {
-        if (pool != null) {
-            pool.close();
-            pool = null;
-        }
+    public void disconnect() {
+        pool.disconnect();
     }
 
     /** After a snapshot restore: the secret is read again and the schema checked again on the next connection. */

@@ -130,6 +130,19 @@ public final class MySqlDatabase {
                 .load();
     }
 
+    /**
+     * Applies the pending migrations on a pool of its own, closed after; returns how many ran. The credentials are read
+     * first (a secret read again now), so that a secret that cannot be read fails with its own message rather than as
+     * a pool timeout.
+     */
+    public static int migrate(DatabaseConfig config, String poolName) {
+        config.credentials().forget();
+        config.credentials().current();
+        try (HikariDataSource ds = pool(config.withPoolSize(DatabaseConfig.MIN_POOL_SIZE), poolName)) {
+            return migrate(ds);
+        }
+    }
+
     /** Applies the pending migrations; returns how many ran. */
     public static int migrate(DataSource dataSource) {
         MigrateResult result = flyway(dataSource).migrate();

@@ -1,12 +1,6 @@
 package org.messageexport.adapter.mysql;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.messageexport.domain.MessageBatch;
@@ -46,24 +40,7 @@ public final class MySqlFailedMessageRetry implements FailedMessageRetry {
             if (ids.isEmpty()) {
                 return List.of();
             }
-            List<MessageBatch> batches = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO message_batches (job_id, size, status, created_at) VALUES (?, ?, 'created', ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                for (int from = 0; from < ids.size(); from += batchSize) {
-                    List<String> group = ids.subList(from, Math.min(ids.size(), from + batchSize));
-                    ps.setLong(1, jobId);
-                    ps.setInt(2, group.size());
-                    ps.setTimestamp(3, Timestamp.from(now));
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        if (!keys.next()) {
-                            throw new SQLException("no generated batch id");
-                        }
-                        batches.add(new MessageBatch(jobId, keys.getLong(1), group));
-                    }
-                }
-            }
+            List<MessageBatch> batches = MySqlBatchOutbox.createBatches(c, jobId, ids, batchSize, now);
             for (MessageBatch batch : batches) {
                 for (List<String> chunk : Jdbc.chunks(batch.messageIds())) {
                     Jdbc.update(

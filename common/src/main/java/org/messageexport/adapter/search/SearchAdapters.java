@@ -7,15 +7,19 @@ import org.messageexport.adapter.elasticsearch.ElasticsearchClients;
 import org.messageexport.adapter.elasticsearch.ElasticsearchIndexSchema;
 import org.messageexport.adapter.elasticsearch.ElasticsearchMessageDocuments;
 import org.messageexport.adapter.elasticsearch.ElasticsearchMessageIndex;
+import org.messageexport.adapter.elasticsearch.ElasticsearchWindowCensus;
 import org.messageexport.adapter.elasticsearch.ReconnectingTransport;
 import org.messageexport.adapter.opensearch.OpenSearchIndexSchema;
 import org.messageexport.adapter.opensearch.OpenSearchMessageDocuments;
 import org.messageexport.adapter.opensearch.OpenSearchMessageIndex;
 import org.messageexport.adapter.opensearch.ReconnectingOpenSearchTransport;
+import org.messageexport.config.ConfigException;
 import org.messageexport.config.ElasticsearchConfig;
+import org.messageexport.config.EnvNames;
 import org.messageexport.domain.SideCollection;
 import org.messageexport.port.IndexSchema;
 import org.messageexport.port.MessageIndex;
+import org.messageexport.port.WindowCensus;
 import org.opensearch.client.opensearch.OpenSearchClient;
 
 /**
@@ -70,6 +74,22 @@ public final class SearchAdapters {
         return elasticsearch != null
                 ? new ElasticsearchMessageDocuments(elasticsearch, config, collections)
                 : new OpenSearchMessageDocuments(openSearch, config, collections);
+    }
+
+    /**
+     * The window census of the operator commands (verify, dry-run): a count and a random sample of a window's ids.
+     * Elasticsearch only so far.
+     *
+     * @throws ConfigException on OpenSearch, naming the setting
+     */
+    public WindowCensus windowCensus() {
+        if (elasticsearch == null) {
+            throw ConfigException.of(
+                    EnvNames.SEARCH_ENGINE,
+                    "is " + config.access().engine().value()
+                            + ": the window census of verify and dry-run reads Elasticsearch only so far");
+        }
+        return new ElasticsearchWindowCensus(elasticsearch, config);
     }
 
     /** The mappings as the preflight reads them (field capabilities). */

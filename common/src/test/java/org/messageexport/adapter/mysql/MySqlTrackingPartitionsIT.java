@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -37,6 +38,9 @@ import org.messageexport.testing.TestServices;
  */
 @ExtendWith(EmbeddedServicesExtension.class)
 class MySqlTrackingPartitionsIT {
+    /** Ids of an existing table that V4 converts: accents, a 4-byte character, 255 two-byte characters. */
+    private static final List<String> ODD_IDS = List.of("é-1", "straße", "msg-\uD83D\uDE00", "é".repeat(255));
+
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final ExtractionCursor CURSOR = new ExtractionCursor("pit", List.of(1L));
 
@@ -104,6 +108,17 @@ class MySqlTrackingPartitionsIT {
         sql("INSERT INTO message_tracking (message_id, batch_id, status, start_date, s3_path, job_id) VALUES"
                 + " ('a', 1, 'completed', '2026-11-01', 'exports/2026/11/01/a.json', 1),"
                 + " ('b', 2, 'pending', '2026-11-02', NULL, 2), ('c', 2, 'in_progress', '2026-11-02', NULL, 2)");
+        // ids as the seed's VARCHAR(255) of the server's default character set held them: accents, a 4-byte
+        // character, and 255 two-byte characters (510 bytes, within V4's VARBINARY(512))
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO message_tracking"
+                                + " (message_id, batch_id, status, start_date, job_id) VALUES (?, 2, 'pending', '2026-11-02', 2)")) {
+            for (String id : ODD_IDS) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+        }
         // V5 gave those rows their window start as message_date, but left the column nullable: a row without one
         migrateTo("5");
         sql("INSERT INTO message_tracking (message_id, batch_id, status, start_date, job_id) VALUES"
@@ -113,8 +128,19 @@ class MySqlTrackingPartitionsIT {
         MySqlDatabase.migrate(ds);
         MySqlDatabase.requireCurrentSchema(ds);
 
-        assertThat(count("")).isEqualTo(4);
-        assertThat(count("WHERE message_date = start_date")).isEqualTo(4);
+        assertThat(count("")).isEqualTo(4 + ODD_IDS.size());
+        assertThat(count("WHERE message_date = start_date")).isEqualTo(4 + ODD_IDS.size());
+        // each odd id reads back byte for byte
+        List<String> oddRows = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT message_id FROM message_tracking WHERE message_id NOT IN ('a', 'b', 'c', 'e')")) {
+            while (rs.next()) {
+                oddRows.add(new String(rs.getBytes(1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(oddRows).containsExactlyInAnyOrderElementsOf(ODD_IDS);
         assertThat(count("WHERE message_id = 'a' AND status = 'completed' AND s3_path = 'exports/2026/11/01/a.json'"))
                 .isEqualTo(1);
         // every existing day is in the first partition, the catch-all above it is empty
@@ -125,7 +151,7 @@ class MySqlTrackingPartitionsIT {
                 .containsExactly(
                         tuple("p20261103", Optional.empty(), Optional.of(LocalDate.parse("2026-11-03"))),
                         tuple("pmax", Optional.of(LocalDate.parse("2026-11-03")), Optional.empty()));
-        assertThat(count("PARTITION (p20261103)")).isEqualTo(4);
+        assertThat(count("PARTITION (p20261103)")).isEqualTo(4 + ODD_IDS.size());
         List<String> primaryKey = new ArrayList<>();
         try (Connection c = ds.getConnection();
                 Statement s = c.createStatement();
@@ -141,23 +167,25 @@ class MySqlTrackingPartitionsIT {
         // the running job's next page meets its migrated rows (day = its window's first day): none is tracked twice
         JobRun job = new MySqlJobStore(ds).find(2).orElseThrow();
         sql("UPDATE job_runs SET execution_id = 'exec-2' WHERE job_id = 2");
+        List<String> pageIds = new ArrayList<>(List.of("b", "c"));
+        pageIds.addAll(ODD_IDS);
+        pageIds.add("d");
         List<MessageBatch> batches = new MySqlBatchOutbox(ds)
                 .recordPage(
                         job,
                         "exec-2",
                         new IdPage(
-                                List.of("b", "c", "d"),
-                                List.of(
-                                        LocalDate.parse("2026-11-02"),
-                                        LocalDate.parse("2026-11-02"),
-                                        LocalDate.parse("2026-11-04")),
+                                pageIds,
+                                pageIds.stream()
+                                        .map(id -> LocalDate.parse(id.equals("d") ? "2026-11-04" : "2026-11-02"))
+                                        .toList(),
                                 CURSOR),
                         List.of(),
                         500,
                         T0)
                 .batches();
         assertThat(batches).extracting(MessageBatch::messageIds).containsExactly(List.of("d"));
-        assertThat(count("")).isEqualTo(5);
+        assertThat(count("")).isEqualTo(5 + ODD_IDS.size());
     }
 
     @Test

@@ -139,14 +139,6 @@ public final class FaultSuite {
         this.index = new SearchRest(services.elasticsearchUrl(), null);
     }
 
-    public List<Row> runAll() throws Exception {
-        List<Row> rows = new ArrayList<>();
-        for (Fault fault : Fault.values()) {
-            rows.add(run(fault));
-        }
-        return rows;
-    }
-
     public Row run(Fault fault) throws Exception {
         LocalDate day = FIRST_DAY.plusDays(fault.ordinal() * 2L);
         List<String> ids = seed(day, fault.ordinal());

@@ -1,4 +1,4 @@
-package org.messageexport.local;
+package org.messageexport.adapter;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -6,15 +6,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a local deployment opened, closed last first: on close, or at once when a later part fails to start.
- * A part that fails to close is logged, and the others are still closed.
+ * What a process or a command opened, closed last first: on close, or at once when a later part fails to start.
+ * A part that fails to close is logged, and the others are still closed. Not thread-safe.
  */
-final class ResourceStack implements AutoCloseable {
+public final class ResourceStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResourceStack.class);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
-    <T extends AutoCloseable> T push(T resource) {
+    public <T extends AutoCloseable> T push(T resource) {
         resources.push(resource);
         return resource;
     }
